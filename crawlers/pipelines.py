@@ -1,0 +1,109 @@
+"""Persisting what the spiders yield: raw pages and feed validators, in batches."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem, NotConfigured
+
+from crawlers.items import FetchStateItem, PageItem
+from warehouse.records import PageRecord
+from warehouse.store import Store, page_id_for
+
+
+class WarehousePipeline:
+    """Write pages to the warehouse ``PAGE_BATCH_SIZE`` at a time.
+
+    Each batch is one transaction, and the file is released between batches
+    so that readers get in. Counts by outcome are written when the spider
+    closes; a run killed before that is marked interrupted by the next one.
+    """
+
+    def __init__(self, crawler: Crawler, store: Store, run_id: str, batch_size: int) -> None:
+        self.crawler = crawler
+        self.store = store
+        self.run_id = run_id
+        self.batch_size = batch_size
+        self.pages: list[PageRecord] = []
+        self.states: dict[str, tuple[str | None, str | None]] = {}
+        self.seen: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarehousePipeline:
+        settings = crawler.settings
+        if not settings.get("VEILLE_DB") or not settings.get("VEILLE_RUN_ID"):
+            raise NotConfigured("VEILLE_DB and VEILLE_RUN_ID are set by `veille crawl`")
+        return cls(
+            crawler,
+            Store(Path(settings["VEILLE_DB"])),
+            settings["VEILLE_RUN_ID"],
+            settings.getint("PAGE_BATCH_SIZE", 50),
+        )
+
+    def process_item(self, item, spider: Spider | None = None):
+        if isinstance(item, FetchStateItem):
+            self.states[item.url] = (item.etag, item.last_modified)
+            return item
+        if not isinstance(item, PageItem):
+            raise DropItem(f"unexpected item {type(item).__name__}")
+        if item.url in self.seen:
+            raise DropItem(f"{item.url} already stored in this run")
+        self.seen.add(item.url)
+        self.pages.append(
+            PageRecord(
+                page_id=page_id_for(item.url),
+                url=item.url,
+                final_url=item.final_url,
+                source=item.source,
+                status=item.status,
+                content_type=item.content_type,
+                charset=item.charset,
+                headers=item.headers,
+                body=item.body,
+                fetched_at=item.fetched_at,
+                origin="crawl",
+                run_id=self.run_id,
+                hint_language=item.hint_language,
+                hint_title=item.hint_title,
+                hint_published=item.hint_published,
+            )
+        )
+        self.crawler.stats.inc_value(f"veille/outcome/{item.source}/fetched")
+        if len(self.pages) >= self.batch_size:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        """Write the buffered batch; if the warehouse refuses it, stop the crawl.
+
+        Crawling on without being able to store would only lose pages, so the
+        error is kept in the stats (``veille/warehouse_error``) for the caller
+        and the spider is closed.
+        """
+        try:
+            if self.pages:
+                self.store.save_pages(self.pages)
+            if self.states:
+                self.store.save_fetch_states(self.states)
+        except Exception as error:  # any storage failure ends the crawl
+            self.crawler.stats.set_value("veille/warehouse_error", str(error).splitlines()[0])
+            if self.crawler.engine is not None and self.crawler.engine.running:
+                asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="warehouse_error"))
+            raise DropItem(f"warehouse error: {error}") from error
+        finally:
+            self.pages = []
+            self.states = {}
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        self.flush()
+        prefix = "veille/outcome/"
+        counts: dict[tuple[str, str], int] = {}
+        for key, value in self.crawler.stats.get_stats().items():
+            if key.startswith(prefix):
+                source, _, outcome = key[len(prefix):].partition("/")
+                counts[(source, outcome)] = int(value)
+        if counts:
+            self.store.add_crawl_counts(self.run_id, counts)

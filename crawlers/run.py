@@ -1,0 +1,109 @@
+"""Running a crawl from veille: settings from the config, the run recorded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawlers import settings as default_settings
+from crawlers.sources import Source
+from crawlers.spiders.news import NewsSpider
+from veille.config import CrawlConfig
+from warehouse.store import Store
+
+
+class CrawlError(RuntimeError):
+    """The crawl could not store what it fetched."""
+
+
+@dataclass(frozen=True)
+class CrawlSummary:
+    run_id: str
+    status: str
+    counts: dict[str, int]  # outcome -> count, all sources together
+
+
+def scrapy_settings(config: CrawlConfig, sources: list[Source], db: str, run_id: str,
+                    max_pages: int | None) -> Settings:
+    settings = Settings()
+    settings.setmodule(default_settings, priority="project")
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    overrides = {
+        "USER_AGENT": f"{config.user_agent.split(' (')[0]} (news monitoring; +{config.contact_url})",
+        "ROBOTSTXT_OBEY": config.obey_robots_txt,
+        "DOWNLOAD_TIMEOUT": config.download_timeout,
+        "DOWNLOAD_MAXSIZE": config.max_response_bytes,
+        "DOWNLOAD_WARNSIZE": min(config.max_response_bytes, 5_000_000),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": config.concurrency_per_domain,
+        "DOWNLOAD_DELAY": config.download_delay,
+        "AUTOTHROTTLE_START_DELAY": max(config.download_delay, 0.01),
+        "RETRY_TIMES": config.retry_times,
+        "VEILLE_DB": db,
+        "VEILLE_RUN_ID": run_id,
+        "DOWNLOAD_SLOTS": {
+            source.domain: {"delay": source.download_delay}
+            for source in sources
+            if source.download_delay is not None
+        },
+    }
+    if max_pages:
+        overrides["CLOSESPIDER_ITEMCOUNT"] = max_pages
+    if config.redis_url:
+        overrides.update(
+            {
+                "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+                "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+                "SCHEDULER_PERSIST": True,
+                "REDIS_URL": config.redis_url,
+            }
+        )
+    settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def run_crawl(
+    config: CrawlConfig,
+    store: Store,
+    sources: list[Source],
+    *,
+    since: datetime | None = None,
+    max_pages: int | None = None,
+) -> CrawlSummary:
+    """Crawl ``sources`` into the warehouse; one call per process (Twisted's reactor)."""
+    from veille.errors import VeilleError
+
+    if not sources:
+        raise VeilleError("no sources to crawl")
+    run_id = store.start_crawl_run([s.name for s in sources])
+    settings = scrapy_settings(config, sources, str(store.path), run_id, max_pages)
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(NewsSpider)
+    status = "failed"
+    try:
+        process.crawl(
+            crawler,
+            sources=sources,
+            known_urls=store.known_urls(),
+            fetch_states=store.fetch_states(),
+            since=since,
+        )
+        process.start()
+        reason = crawler.stats.get_value("finish_reason") or "finished"
+        status = {"shutdown": "interrupted", "warehouse_error": "failed"}.get(reason, "finished")
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    finally:
+        store.finish_crawl_run(run_id, status)
+    if error := crawler.stats.get_value("veille/warehouse_error"):
+        raise CrawlError(f"the crawl stopped: the warehouse refused a batch of pages: {error}")
+    prefix = "veille/outcome/"
+    totals: dict[str, int] = {}
+    for key, value in crawler.stats.get_stats().items():
+        if key.startswith(prefix):
+            outcome = key[len(prefix):].partition("/")[2]
+            totals[outcome] = totals.get(outcome, 0) + int(value)
+    return CrawlSummary(run_id, status, totals)

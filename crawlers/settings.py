@@ -1,0 +1,40 @@
+"""Scrapy settings: polite by default. veille's config overrides some per run."""
+
+BOT_NAME = "veille"
+SPIDER_MODULES = ["crawlers.spiders"]
+NEWSPIDER_MODULE = "crawlers.spiders"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+USER_AGENT = "veille/0.1 (news monitoring; +https://github.com/veille-news/veille)"
+ROBOTSTXT_OBEY = True
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10_000_000
+DOWNLOAD_WARNSIZE = 5_000_000
+REDIRECT_MAX_TIMES = 5
+
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]
+RETRY_BACKOFF_BASE = 1.0  # seconds; doubled at each attempt
+RETRY_BACKOFF_MAX = 60.0  # a longer Retry-After is not waited for
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawlers.middlewares.PrivateNetworkGuard": 50,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawlers.middlewares.BackoffRetryMiddleware": 550,
+}
+ITEM_PIPELINES = {"crawlers.pipelines.WarehousePipeline": 300}
+
+PAGE_BATCH_SIZE = 50  # pages written to the warehouse per transaction
+LOG_LEVEL = "INFO"

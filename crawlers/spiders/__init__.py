@@ -1,0 +1,1 @@
+"""Spiders: they only yield requests and items; pipelines persist."""

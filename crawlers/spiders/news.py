@@ -1,0 +1,238 @@
+"""The news spider: feeds, sitemaps and listing pages lead to article pages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError as TwistedTimeout
+from twisted.python.failure import Failure
+
+from crawlers.feeds import FeedEntry, MalformedFeed, parse_feed, parse_sitemap
+from crawlers.items import FetchStateItem, PageItem
+from crawlers.middlewares import PrivateAddressRefused
+from crawlers.sources import Source
+from crawlers.urls import normalise_url
+from nlp.charset import decode_html
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+_CANONICAL = re.compile(
+    r"""<link\b[^>]*\brel\s*=\s*["']?canonical["']?[^>]*>""", re.IGNORECASE
+)
+_HREF = re.compile(r"""\bhref\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_LINK = re.compile(r"""<a\b[^>]*\bhref\s*=\s*["']([^"'#]+)""", re.IGNORECASE)
+
+
+def canonical_link(html: str, base_url: str) -> str | None:
+    """The page's ``<link rel="canonical">`` when it stays on the same host."""
+    tag = _CANONICAL.search(html[:50_000])
+    href = _HREF.search(tag.group(0)) if tag else None
+    if not href:
+        return None
+    url = urljoin(base_url, href.group(1).strip())
+    return url if urlsplit(url).hostname == urlsplit(base_url).hostname else None
+
+
+class NewsSpider(Spider):
+    name = "news"
+
+    def __init__(
+        self,
+        sources: Iterable[Source] = (),
+        known_urls: Iterable[str] = (),
+        fetch_states: dict[str, tuple[str | None, str | None]] | None = None,
+        since: datetime | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.sources = {source.name: source for source in sources}
+        self.known_urls = set(known_urls)
+        self.fetch_states = fetch_states or {}
+        self.since = since
+        self.scheduled: set[str] = set()
+        self.private_hosts_allowed = frozenset(
+            urlsplit(str(url)).hostname
+            for source in self.sources.values()
+            if source.allow_private_network
+            for url in [source.homepage, *source.feeds, *source.sitemaps, *(l.url for l in source.listings)]
+        )
+
+    # -- counting ---------------------------------------------------------------
+
+    def count(self, source: str, outcome: str) -> None:
+        self.crawler.stats.inc_value(f"veille/outcome/{source}/{outcome}")
+
+    # -- entry points -------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Request]:
+        for source in self.sources.values():
+            for url in source.feeds:
+                yield self._index_request(str(url), source, self.parse_feed)
+            for url in source.sitemaps:
+                yield self._index_request(str(url), source, self.parse_sitemap)
+            for listing in source.listings:
+                yield Request(
+                    str(listing.url), callback=self.parse_listing, errback=self.on_error, dont_filter=True,
+                    meta={"source": source.name, "link_pattern": listing.link_pattern},
+                )
+
+    def _index_request(self, url: str, source: Source, callback) -> Request:
+        """A feed or sitemap request, conditional when we have validators."""
+        headers = {}
+        etag, modified = self.fetch_states.get(url, (None, None))
+        if etag:
+            headers["If-None-Match"] = etag
+        if modified:
+            headers["If-Modified-Since"] = modified
+        meta: dict[str, Any] = {"source": source.name, "handle_httpstatus_list": [304]}
+        if source.download_delay is not None:
+            meta["download_slot"] = urlsplit(url).hostname
+        return Request(url, callback=callback, errback=self.on_error, headers=headers, meta=meta, dont_filter=True)
+
+    def _validators(self, response: Response) -> FetchStateItem | None:
+        etag = response.headers.get(b"ETag")
+        modified = response.headers.get(b"Last-Modified")
+        if not etag and not modified:
+            return None
+        return FetchStateItem(
+            response.url,
+            etag.decode("latin-1") if etag else None,
+            modified.decode("latin-1") if modified else None,
+        )
+
+    # -- callbacks ------------------------------------------------------------------
+
+    def parse_feed(self, response: Response) -> Iterator[Request | FetchStateItem]:
+        source = self.sources[response.meta["source"]]
+        if response.status == 304:
+            self.count(source.name, "not_modified")
+            return
+        try:
+            entries = parse_feed(response.body)
+        except MalformedFeed as error:
+            self.logger.warning("%s: feed %s rejected: %s", source.name, response.url, error)
+            self.count(source.name, "malformed_feed")
+            return
+        self.count(source.name, "feed_fetched")
+        if state := self._validators(response):
+            yield state
+        for entry in entries:
+            yield from self._follow(entry, response.url, source)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request | FetchStateItem]:
+        source = self.sources[response.meta["source"]]
+        if response.status == 304:
+            self.count(source.name, "not_modified")
+            return
+        try:
+            sitemap = parse_sitemap(response.body)
+        except MalformedFeed as error:
+            self.logger.warning("%s: sitemap %s rejected: %s", source.name, response.url, error)
+            self.count(source.name, "malformed_sitemap")
+            return
+        self.count(source.name, "sitemap_fetched")
+        if state := self._validators(response):
+            yield state
+        for entry in sitemap.entries:
+            if sitemap.kind == "index":
+                if self.since and entry.published and entry.published < self.since:
+                    continue
+                yield self._index_request(urljoin(response.url, entry.url), source, self.parse_sitemap)
+            else:
+                yield from self._follow(entry, response.url, source)
+
+    def parse_listing(self, response: Response) -> Iterator[Request]:
+        source = self.sources[response.meta["source"]]
+        pattern = re.compile(response.meta["link_pattern"])
+        text, _ = decode_html(response.body, _header_charset(response))
+        for href in dict.fromkeys(_LINK.findall(text)):
+            url = urljoin(response.url, href)
+            if pattern.search(url):
+                yield from self._follow(FeedEntry(url), response.url, source)
+
+    def _follow(self, entry: FeedEntry, base_url: str, source: Source) -> Iterator[Request]:
+        url = normalise_url(urljoin(base_url, entry.url))
+        if self.since and entry.published and entry.published < self.since:
+            self.count(source.name, "skipped_old")
+            return
+        if url in self.known_urls:
+            self.count(source.name, "skipped_known")
+            return
+        if url in self.scheduled:
+            return
+        self.scheduled.add(url)
+        meta: dict[str, Any] = {
+            "source": source.name, "hint_title": entry.title, "hint_published": entry.published,
+        }
+        if source.download_delay is not None:
+            meta["download_slot"] = urlsplit(url).hostname
+        yield Request(url, callback=self.parse_article, errback=self.on_error, meta=meta)
+
+    def parse_article(self, response: Response) -> Iterator[PageItem]:
+        source = self.sources[response.meta["source"]]
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+        if content_type and not content_type.split(";")[0].strip().lower() in HTML_TYPES:
+            self.count(source.name, "not_html")
+            return
+        text, charset = decode_html(response.body, _header_charset(response))
+        url = normalise_url(response.request.url)
+        canonical = canonical_link(text, response.url)
+        if canonical:
+            canonical = normalise_url(canonical)
+            if canonical != url and canonical in self.known_urls:
+                self.count(source.name, "skipped_known")
+                return
+            url = canonical
+        yield PageItem(
+            url=url,
+            final_url=response.url,
+            source=source.name,
+            status=response.status,
+            content_type=content_type or None,
+            charset=charset,
+            headers={k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()},
+            body=response.body,
+            fetched_at=datetime.now(timezone.utc),
+            hint_language=source.language,
+            hint_title=response.meta.get("hint_title"),
+            hint_published=response.meta.get("hint_published"),
+        )
+
+    def on_error(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        source = request.meta.get("source", "unknown")
+        self.count(source, classify_failure(failure))
+
+
+def classify_failure(failure: Failure) -> str:
+    """The outcome name for a failed request."""
+    error = failure.value
+    if isinstance(error, PrivateAddressRefused):
+        return "private_address_refused"
+    if isinstance(error, HttpError):
+        return f"http_{error.response.status}"
+    if isinstance(error, IgnoreRequest):
+        return "robots_denied" if "robots.txt" in str(error) else "ignored"
+    if isinstance(error, (TwistedTimeout, TCPTimedOutError)):
+        return "timeout"
+    if isinstance(error, DNSLookupError):
+        return "dns_error"
+    message = repr(error)
+    if "larger than" in message or "maxsize" in message.lower():
+        return "too_large"
+    if "DataLoss" in message or "dataloss" in message.lower():
+        return "truncated"
+    return "connection_error"
+
+
+def _header_charset(response: Response) -> str | None:
+    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type, re.IGNORECASE)
+    return match.group(1) if match else None

@@ -1,0 +1,106 @@
+"""Publication dates in English, French and Chinese pages.
+
+Order of trust: dates the page states in its markup (``article:published_time``,
+JSON-LD, ``<time>``; htmldate without guessing), then a date written in the
+byline near the headline (« publié le 12 novembre 2026 », 2026年3月12日,
+"November 12, 2026"), then the date a feed or news sitemap gave, then
+htmldate's broader search. A date after the fetch time is never taken.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timezone
+
+import dateparser
+import htmldate
+
+_MONTHS_FR = "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre"
+_MONTHS_FR_SHORT = r"janv\.?|févr\.?|fevr\.?|avr\.?|juil\.?|sept\.?|oct\.?|nov\.?|déc\.?|dec\.?"
+_MONTHS_EN = (
+    r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?"
+)
+_BYLINE_DATES = [
+    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
+    re.compile(rf"\b(\d{{1,2}}(?:er)?\s+(?:{_MONTHS_FR}|{_MONTHS_FR_SHORT})\s+\d{{4}})\b", re.IGNORECASE),
+    re.compile(rf"\b((?:{_MONTHS_EN})\s+\d{{1,2}},?\s+\d{{4}})\b"),
+    re.compile(rf"\b(\d{{1,2}}\s+(?:{_MONTHS_EN})\s+\d{{4}})\b"),
+    re.compile(r"\b(\d{4}-\d{2}-\d{2})\b"),
+    re.compile(r"\b(\d{1,2}/\d{1,2}/\d{4})\b"),
+]
+_UPDATED = re.compile(r"(mis à jour|mise à jour|updated|更新)[^0-9]{0,20}$", re.IGNORECASE)
+
+
+def _as_datetime(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=timezone.utc)
+
+
+def markup_date(html: str, fetched_at: datetime) -> datetime | None:
+    """The original publication date declared in the page's markup."""
+    found = htmldate.find_date(
+        html, original_date=True, extensive_search=False, outputformat="%Y-%m-%d",
+        max_date=fetched_at.strftime("%Y-%m-%d"),
+    )
+    return _as_datetime(date.fromisoformat(found)) if found else None
+
+
+def guessed_date(html: str, fetched_at: datetime) -> datetime | None:
+    """htmldate's broader search, which may guess from any date on the page."""
+    found = htmldate.find_date(
+        html, original_date=True, extensive_search=True, outputformat="%Y-%m-%d",
+        max_date=fetched_at.strftime("%Y-%m-%d"),
+    )
+    return _as_datetime(date.fromisoformat(found)) if found else None
+
+
+def byline_date(head_text: str, language: str | None, fetched_at: datetime) -> datetime | None:
+    """The first publication date written near the top of the article text.
+
+    A date introduced as an update ("Mis à jour le …", "Updated …") is skipped
+    when a publication date is also given.
+    """
+    candidates: list[tuple[int, datetime]] = []
+    for pattern in _BYLINE_DATES:
+        for match in pattern.finditer(head_text):
+            if _UPDATED.search(head_text[max(0, match.start() - 30): match.start()]):
+                continue
+            parsed = _parse(match, language)
+            if parsed is not None and parsed <= fetched_at:
+                candidates.append((match.start(), parsed))
+    return min(candidates)[1] if candidates else None
+
+
+def _parse(match: re.Match[str], language: str | None) -> datetime | None:
+    if match.re is _BYLINE_DATES[0]:
+        year, month, day = (int(g) for g in match.groups())
+        try:
+            return _as_datetime(date(year, month, day))
+        except ValueError:
+            return None
+    languages = [language] if language in {"en", "fr"} else ["en", "fr"]
+    order = "DMY" if language == "fr" or "/" in match.group(1) and language != "en" else None
+    settings = {"RETURN_AS_TIMEZONE_AWARE": True, "TIMEZONE": "UTC", "PREFER_DAY_OF_MONTH": "first"}
+    if order:
+        settings["DATE_ORDER"] = order
+    parsed = dateparser.parse(match.group(1), languages=languages, settings=settings)
+    return parsed.astimezone(timezone.utc) if parsed else None
+
+
+def publication_date(
+    html: str,
+    head_text: str,
+    language: str | None,
+    fetched_at: datetime,
+    hint: datetime | None = None,
+) -> datetime | None:
+    """The article's original publication date, by the order of trust above."""
+    for found in (
+        markup_date(html, fetched_at),
+        byline_date(head_text, language, fetched_at),
+        hint if hint is not None and hint <= fetched_at else None,
+        guessed_date(html, fetched_at),
+    ):
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,3 @@
+"""veille: multilingual news monitoring of AI open-sourcing."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,404 @@
+"""The command line: every veille command.
+
+Heavy libraries (Scrapy, spaCy, torch) are imported inside the commands that
+use them, so that ``veille --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from veille import __version__
+
+# Errors a user can act on: one line on stderr, no traceback.
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    from crawlers.sources import SourceRegistryError
+    from veille.config import ConfigError
+    from veille.errors import VeilleError
+    from warehouse.db import WarehouseError
+
+    return ConfigError, SourceRegistryError, WarehouseError, VeilleError
+
+
+def _fail(message: str, code: int = EXIT_FAILURE) -> None:
+    click.echo(f"veille: error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the errors a user can act on into one clear line and an exit status."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from warehouse.query import QueryError
+
+        try:
+            return command(*args, **kwargs)
+        except QueryError as error:
+            _fail(str(error), EXIT_USAGE)
+        except _user_errors() as error:
+            _fail(str(error))
+        except KeyboardInterrupt:
+            _fail("interrupted; the warehouse is consistent and the next run resumes", 130)
+
+    return wrapper
+
+
+class Context:
+    """The options shared by every command, and the configuration read once."""
+
+    def __init__(self, db: Path | None, config_path: Path | None, verbose: bool) -> None:
+        self.db = db
+        self.config_path = config_path
+        self.verbose = verbose
+
+    @functools.cached_property
+    def config(self):
+        from veille.config import load_config
+
+        return load_config(self.config_path, self.db)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--db", type=click.Path(path_type=Path), help="Warehouse file [env VEILLE_DB; default data/veille.duckdb].")
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
+              help="Configuration file [env VEILLE_CONFIG; default veille.toml, optional].")
+@click.option("-v", "--verbose", is_flag=True, help="Log more (library logs included).")
+@click.version_option(__version__, prog_name="veille")
+@click.pass_context
+def main(ctx: click.Context, db: Path | None, config_path: Path | None, verbose: bool) -> None:
+    """veille: monitor how the French, English and Chinese press covers AI open-sourcing.
+
+    \b
+    Start with:  veille demo          (the whole pipeline, offline, on a bundled site)
+    Every day:   veille nightly       (crawl + process + cluster)
+    Every week:  veille digest --send
+    Explore:     veille query "SELECT language, count(*) FROM articles GROUP BY ALL"
+    """
+    ctx.obj = Context(db, config_path, verbose)
+
+
+@main.command()
+@pass_context
+@handle_errors
+def init(ctx: Context) -> None:
+    """Create the warehouse (and apply new migrations); safe to run again.
+
+    \b
+    Example:
+      veille --db data/veille.duckdb init
+    """
+    from warehouse.store import Store
+
+    config = ctx.config
+    applied = Store(config.db).migrate()
+    click.echo(f"warehouse {config.db}: " + (f"applied {', '.join(applied)}" if applied else "up to date"))
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(value), datetime.min.time(), tzinfo=timezone.utc)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-11-01") from None
+
+
+@main.command()
+@click.option("--source", "source_names", multiple=True, metavar="NAME", help="Crawl only this source (repeatable).")
+@click.option("--sources", "sources_file", type=click.Path(path_type=Path), help="Use this source registry file.")
+@click.option("--since", metavar="DATE", help="Skip feed and sitemap entries published before DATE (YYYY-MM-DD).")
+@click.option("--max-pages", type=click.IntRange(min=1), help="Stop after storing N article pages.")
+@pass_context
+@handle_errors
+def crawl(ctx: Context, source_names: tuple[str, ...], sources_file: Path | None, since: str | None,
+          max_pages: int | None) -> None:
+    """Fetch new articles from the sources' feeds, sitemaps and listing pages.
+
+    \b
+    Examples:
+      veille crawl
+      veille crawl --source numerama --source 36kr --since 2026-11-01
+      veille crawl --sources my-sources.toml --max-pages 200
+    """
+    from veille.stages.crawl import crawl_stage
+
+    summary = crawl_stage(ctx.config, list(source_names), sources_file, _parse_date(since), max_pages)
+    click.echo(summary.line())
+
+
+@main.command()
+@click.option("--reprocess", is_flag=True, help="Redo every page, not only new or out-of-date ones.")
+@pass_context
+@handle_errors
+def process(ctx: Context, reprocess: bool) -> None:
+    """Extract articles from stored pages; find languages, relevance, stories, entities, passages.
+
+    \b
+    Examples:
+      veille process
+      veille process --reprocess
+    """
+    from veille.stages.process import process_stage
+
+    click.echo(process_stage(ctx.config, reprocess=reprocess).line())
+
+
+@main.command()
+@pass_context
+@handle_errors
+def cluster(ctx: Context) -> None:
+    """Assign stance passages to stance clusters (seeded taxonomy plus emergent clusters).
+
+    \b
+    Example:
+      veille cluster
+    """
+    from veille.stages.cluster import cluster_stage
+
+    click.echo(cluster_stage(ctx.config).line())
+
+
+@main.command()
+@pass_context
+@handle_errors
+def nightly(ctx: Context) -> None:
+    """Crawl, process and cluster, under a lock (a second run at the same time exits at once).
+
+    \b
+    Example:
+      veille nightly
+    """
+    from schedules.nightly import run_nightly
+
+    for line in run_nightly(ctx.config):
+        click.echo(line)
+
+
+@main.command()
+@pass_context
+@handle_errors
+def weekly(ctx: Context) -> None:
+    """Send the digest of the last complete week (and any missed week), under a lock.
+
+    \b
+    Example:
+      veille weekly
+    """
+    from schedules.weekly import run_weekly
+
+    for line in run_weekly(ctx.config):
+        click.echo(line)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=False, metavar="PATH_OR_URL...")
+@click.option("--url", help="The article URL to record (one file only).")
+@click.option("--language", metavar="xx", help="The documents' language (detected when not given).")
+@click.option("--title", help="The title (one document only; otherwise extracted).")
+@click.option("--published", metavar="DATE", help="The publication date (YYYY-MM-DD).")
+@pass_context
+@handle_errors
+def ingest(ctx: Context, paths: tuple[str, ...], url: str | None, language: str | None, title: str | None,
+           published: str | None) -> None:
+    """Add documents by hand (HTML or plain-text files, or URLs) and process them.
+
+    \b
+    Examples:
+      veille ingest saved/article.html
+      veille ingest note.txt --url https://example.org/a --language fr --published 2026-11-20
+      veille ingest https://www.example.com/news/open-weights.html
+    """
+    from veille.stages.ingest import ingest_stage
+
+    if not paths:
+        raise click.UsageError("give at least one file or URL")
+    if (url or title) and len(paths) != 1:
+        raise click.UsageError("--url and --title apply to one document only")
+    summary = ingest_stage(ctx.config, list(paths), url=url, language=language, title=title,
+                           published=_parse_date(published))
+    click.echo(summary)
+
+
+@main.command()
+@click.argument("sql")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "parquet"]), default="table",
+              show_default=True)
+@click.option("--output", type=click.Path(path_type=Path), help="Write to FILE instead of the terminal.")
+@pass_context
+@handle_errors
+def query(ctx: Context, sql: str, fmt: str, output: Path | None) -> None:
+    """Run one read-only SQL query against the warehouse.
+
+    \b
+    Examples:
+      veille query "SELECT language, count(*) AS n FROM articles GROUP BY ALL"
+      veille query "FROM stance_clusters" --format json
+      veille query "FROM mentions" --format parquet --output mentions.parquet
+    """
+    from warehouse.query import render, run_query
+
+    config = ctx.config
+    result = run_query(config.db, sql, config.data_dir)
+    text = render(result, fmt, output)
+    if text is not None:
+        click.echo(text)
+    else:
+        click.echo(f"{len(result.rows)} rows written to {output}", err=True)
+
+
+@main.command()
+@click.option("--week", metavar="YYYY-Www", help="The ISO week (default: the last complete week).")
+@click.option("--send", is_flag=True, help="Send it by SMTP to the configured recipients.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), help="Write the .eml and .html preview here.")
+@click.option("--force", is_flag=True, help="Send even if this week already went to this list.")
+@pass_context
+@handle_errors
+def digest(ctx: Context, week: str | None, send: bool, out_dir: Path | None, force: bool) -> None:
+    """Build the weekly digest email; write it to a folder and/or send it.
+
+    \b
+    Examples:
+      veille digest --week 2026-W48 --out digests/
+      veille digest --send
+    """
+    from digest.run import build_digest
+
+    config = ctx.config
+    outcome = build_digest(config.db, week, config.digest, config.smtp, send=send, out_dir=out_dir, force=force)
+    click.echo(str(outcome))
+
+
+@main.group()
+def schedule() -> None:
+    """Run or install the nightly and weekly jobs."""
+
+
+@schedule.command("run")
+@pass_context
+@handle_errors
+def schedule_run(ctx: Context) -> None:
+    """Run both jobs in the foreground on their cron schedules (for containers).
+
+    \b
+    Example:
+      veille schedule run
+    """
+    from schedules.runner import run_forever
+
+    run_forever(ctx.config)
+
+
+@schedule.command("cron")
+@pass_context
+@handle_errors
+def schedule_cron(ctx: Context) -> None:
+    """Print crontab lines for this installation.
+
+    \b
+    Example:
+      veille schedule cron | crontab -
+    """
+    from schedules.install import crontab
+
+    click.echo(crontab(ctx.config), nl=False)
+
+
+@schedule.command("systemd")
+@pass_context
+@handle_errors
+def schedule_systemd(ctx: Context) -> None:
+    """Print systemd service and timer units for this installation.
+
+    \b
+    Example:
+      veille schedule systemd
+    """
+    from schedules.install import systemd_units
+
+    click.echo(systemd_units(ctx.config), nl=False)
+
+
+@main.group()
+def sources() -> None:
+    """Show or check the source registry."""
+
+
+def _registry(ctx: Context, sources_file: Path | None):
+    from crawlers.sources import load_sources
+
+    return load_sources(sources_file or ctx.config.crawl.sources)
+
+
+@sources.command("list")
+@click.option("--sources", "sources_file", type=click.Path(path_type=Path), help="A registry file to show.")
+@pass_context
+@handle_errors
+def sources_list(ctx: Context, sources_file: Path | None) -> None:
+    """List the sources: name, language, country, kinds, homepage.
+
+    \b
+    Example:
+      veille sources list
+    """
+    registry = _registry(ctx, sources_file)
+    for source in registry.sources:
+        click.echo(f"{source.name:24} {source.language}  {source.country or '--'}  "
+                   f"{'+'.join(source.kinds):20} {source.homepage}")
+    click.echo(f"({len(registry.sources)} sources from {registry.origin})")
+
+
+@sources.command("check")
+@click.option("--sources", "sources_file", type=click.Path(path_type=Path), help="A registry file to check.")
+@click.option("--offline", is_flag=True, help="Only validate the file; do not fetch feeds.")
+@pass_context
+@handle_errors
+def sources_check(ctx: Context, sources_file: Path | None, offline: bool) -> None:
+    """Validate the registry and, when the network is reachable, fetch each feed once.
+
+    \b
+    Example:
+      veille sources check --sources my-sources.toml
+    """
+    from crawlers.check import check_feeds
+
+    registry = _registry(ctx, sources_file)
+    click.echo(f"{registry.origin}: {len(registry.sources)} sources, valid")
+    if not offline:
+        for line in check_feeds(registry, ctx.config.crawl):
+            click.echo(line)
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("data/demo"), show_default=True,
+              help="Folder for the demo's database and digest.")
+@pass_context
+@handle_errors
+def demo(ctx: Context, out_dir: Path) -> None:
+    """Run the whole pipeline offline on the bundled demo news site.
+
+    \b
+    Example:
+      veille demo
+    """
+    from veille.stages.demo import run_demo
+
+    for line in run_demo(ctx.config if ctx.config_path else None, out_dir, db=ctx.db):
+        click.echo(line)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+"""From one stored page to an article, its mentions, passages and embeddings.
+
+This composes the pure pieces of ``nlp`` and is what each worker of the
+process stage runs; it reads nothing from and writes nothing to the
+warehouse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from nlp import CODE_VERSION
+from nlp.charset import decode_html
+from nlp.extraction import Extracted, NoArticle, extract, is_long_enough, published_at
+from nlp.language import ANALYSED, chinese_script, detect_language
+from veille.config import Config
+from warehouse.records import (
+    ArticleRecord,
+    EmbeddingRecord,
+    MentionRecord,
+    PageRecord,
+    PassageRecord,
+    ProcessedPage,
+)
+from warehouse.store import DOCUMENT_HASH_PREFIX, text_hash
+
+DOCUMENT_CHARACTERS = 1500
+"""How much of an article (after its title) its document embedding reads."""
+
+
+@dataclass(frozen=True)
+class AnalyserSettings:
+    embedding: str
+    cache_dir: Path
+    spacy_models: dict[str, str]
+    relevance_threshold: float
+
+    @classmethod
+    def from_config(cls, config: Config) -> AnalyserSettings:
+        return cls(
+            embedding=config.models.embedding,
+            cache_dir=config.models.cache_dir,
+            spacy_models={"en": config.models.spacy_en, "fr": config.models.spacy_fr},
+            relevance_threshold=config.process.relevance_threshold,
+        )
+
+
+def nlp_version() -> str:
+    """The code version plus fingerprints of the knowledge and topic data.
+
+    Changing the knowledge base or the topic terms makes every page out of
+    date, so ``veille process`` redoes them without ``--reprocess``.
+    """
+    digest = hashlib.sha1()
+    for package, name in (("nlp.entities", "kb.toml"), ("nlp", "topic.toml")):
+        digest.update(resources.files(package).joinpath(name).read_bytes())
+    return f"{CODE_VERSION}+{digest.hexdigest()[:10]}"
+
+
+class Analyser:
+    """Loads the models once; ``analyse`` is then called page after page."""
+
+    def __init__(self, settings: AnalyserSettings, known_hashes: frozenset[str] = frozenset()) -> None:
+        self.settings = settings
+        self.known_hashes = set(known_hashes)
+
+    @cached_property
+    def encoder(self):
+        from nlp.embeddings import load_encoder
+
+        return load_encoder(self.settings.embedding, self.settings.cache_dir)
+
+    @cached_property
+    def topic(self):
+        from nlp.topic import Topic
+
+        return Topic.load()
+
+    @cached_property
+    def knowledge_base(self):
+        from nlp.entities.kb import KnowledgeBase
+
+        return KnowledgeBase.load()
+
+    @cached_property
+    def matcher(self):
+        from nlp.entities.matcher import EntityMatcher
+
+        return EntityMatcher(self.knowledge_base, self.settings.spacy_models)
+
+    @cached_property
+    def relevance(self):
+        from nlp.relevance import RelevanceScorer
+
+        descriptions = [d for texts in self.topic.descriptions.values() for d in texts]
+        return RelevanceScorer(self.topic, self.encoder.encode(descriptions), self.settings.relevance_threshold)
+
+    def analyse(self, page: PageRecord) -> ProcessedPage:
+        if page.status >= 400:
+            return ProcessedPage(page.page_id, "no_article", f"http_{page.status}")
+        document = _read_document(page)
+        if isinstance(document, NoArticle):
+            return ProcessedPage(page.page_id, "no_article", document.reason)
+        html, extracted = document
+        language = detect_language(extracted.text) or page.hint_language or "und"
+        article_date = published_at(html, extracted, language, page.fetched_at, page.hint_published) if html else None
+        if article_date is None and page.hint_published is not None:
+            article_date = page.hint_published
+        title = extracted.title or page.hint_title
+        base = dict(
+            article_id=page.page_id, url=page.url, source=page.source, title=title, author=extracted.author,
+            site_name=extracted.site_name, language=language,
+            script=chinese_script(extracted.text) if language == "zh" else None,
+            published_at=article_date, fetched_at=page.fetched_at, text=extracted.text,
+            word_count=_word_count(extracted.text, language),
+        )
+        if language not in ANALYSED:
+            return ProcessedPage(page.page_id, "article", None,
+                                 ArticleRecord(**base, relevance=0.0, relevant=False))
+        return self._analyse_article(base, title)
+
+    def _analyse_article(self, base: dict, title: str | None) -> ProcessedPage:
+        text, language, article_id = base["text"], base["language"], base["article_id"]
+        found = self.matcher.find(text, language)
+        mentions = [
+            MentionRecord(article_id, m.entity_id, m.surface, m.start_char, m.end_char, m.method, float(m.score))
+            for m in found
+        ]
+        document_text = f"{title or ''}\n{text[:DOCUMENT_CHARACTERS]}"
+        document_vector = self.encoder.encode([document_text])[0]
+        embeddings = [EmbeddingRecord(DOCUMENT_HASH_PREFIX + article_id, self.encoder.model_id, document_vector)]
+        relevance = self.relevance.score(text, language, len({m.entity_id for m in found}), document_vector)
+        passages: list[PassageRecord] = []
+        if relevance.relevant:
+            passages, passage_embeddings = self._passages(article_id, text, language)
+            embeddings += passage_embeddings
+        article = ArticleRecord(**base, relevance=relevance.score, relevant=relevance.relevant)
+        return ProcessedPage(article_id, "article", None, article, mentions, passages, embeddings)
+
+    def _passages(self, article_id: str, text: str, language: str):
+        from nlp.stances.passages import extract_passages
+
+        passages = [
+            PassageRecord(f"{article_id}:{i}", article_id, i, language, p.text, text_hash(p.text),
+                          p.start_char, p.end_char)
+            for i, p in enumerate(extract_passages(text, language, self.topic))
+        ]
+        missing = {p.text_hash: p.text for p in passages if p.text_hash not in self.known_hashes}
+        embeddings: list[EmbeddingRecord] = []
+        if missing:
+            vectors = self.encoder.encode(list(missing.values()))
+            embeddings = [
+                EmbeddingRecord(h, self.encoder.model_id, np.asarray(v, dtype=np.float32))
+                for h, v in zip(missing, vectors)
+            ]
+            self.known_hashes.update(missing)
+        return passages, embeddings
+
+
+def _read_document(page: PageRecord) -> tuple[str | None, Extracted] | NoArticle:
+    """Decode the raw bytes and extract the article; plain text is taken as it is."""
+    is_plain_text = (page.content_type or "").startswith("text/plain")
+    if is_plain_text:
+        text = page.body.decode(page.charset or "utf-8", errors="replace").strip()
+        if not text:
+            return NoArticle("no_text")
+        if not is_long_enough(text):
+            return NoArticle("too_short")
+        return None, Extracted(title=None, author=None, site_name=None, text=text, head_text=text[:400])
+    html, _ = decode_html(page.body, page.charset)
+    extracted = extract(html, page.final_url)
+    if isinstance(extracted, NoArticle):
+        return extracted
+    return html, extracted
+
+
+def _word_count(text: str, language: str) -> int:
+    if language in {"zh", "ja"}:
+        return sum(1 for c in text if "\u3400" <= c <= "\u9fff") + len([w for w in text.split() if w.isascii()])
+    return len(text.split())

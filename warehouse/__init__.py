@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: the only code that speaks SQL to the database file."""

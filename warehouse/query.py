@@ -1,0 +1,137 @@
+"""Read-only SQL for users: ``veille query``, and exports.
+
+Read-only by construction: the connection is opened read-only, file access is
+limited to the data directory, extension installing and loading are off, and
+that configuration is locked before the user's SQL runs. Statements other
+than queries (DuckDB's own parser classifies them) are refused, since a
+read-only connection would still let ``COPY ... TO`` write a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from warehouse.db import DEFAULT_LOCK_TIMEOUT, WarehouseError, read_connection
+
+FORMATS = ("table", "csv", "json", "parquet")
+_ALLOWED_STATEMENTS = {"SELECT", "EXPLAIN", "RELATION"}
+
+
+class QueryError(ValueError):
+    """The SQL was refused or failed; the message is one line."""
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+    arrow: Any  # pyarrow.Table, for parquet
+
+
+def _one_line(error: Exception) -> str:
+    lines = str(error).strip().splitlines()
+    return " ".join(lines[0].split()) if lines else type(error).__name__
+
+
+def run_query(db: Path, sql: str, data_dir: Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> QueryResult:
+    if not sql.strip():
+        raise QueryError("no SQL given")
+    config = {"autoload_known_extensions": False, "autoinstall_known_extensions": False}
+    with read_connection(db, lock_timeout=lock_timeout, config=config) as connection:
+        allowed = str(data_dir.resolve()) + "/"
+        connection.execute("SET allowed_directories = [?]", [allowed])
+        connection.execute("SET enable_external_access = false")
+        connection.execute("SET lock_configuration = true")
+        try:
+            statements = connection.extract_statements(sql)
+        except duckdb.Error as error:
+            raise QueryError(_one_line(error)) from None
+        if len(statements) != 1:
+            raise QueryError("give exactly one SQL statement")
+        kind = statements[0].type.name
+        if kind not in _ALLOWED_STATEMENTS:
+            raise QueryError(
+                f"refused: veille query is read-only and runs only SELECT-type statements, not {kind}"
+            )
+        try:
+            table = connection.sql(sql).to_arrow_table()
+        except duckdb.Error as error:
+            raise QueryError(_one_line(error)) from None
+    columns = table.column_names
+    rows = list(zip(*(table.column(i).to_pylist() for i in range(table.num_columns)))) if columns else []
+    return QueryResult(columns, rows, table)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def render(result: QueryResult, fmt: str, output: Path | None = None) -> str | None:
+    """Text to print (or None when written to ``output``)."""
+    if fmt == "parquet":
+        if output is None:
+            raise QueryError("--format parquet needs --output FILE")
+        import pyarrow.parquet as pq
+
+        pq.write_table(result.arrow, output)
+        return None
+    if fmt == "json":
+        text = json.dumps([dict(zip(result.columns, map(_plain, row))) for row in result.rows],
+                          ensure_ascii=False, indent=2)
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(result.columns)
+        writer.writerows([[_plain(v) for v in row] for row in result.rows])
+        text = buffer.getvalue()
+    else:
+        text = _table(result)
+    if output is not None:
+        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        return None
+    return text
+
+
+def _cell(value: Any, width: int = 60) -> str:
+    text = "NULL" if value is None else str(_plain(value))
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _table(result: QueryResult) -> str:
+    from rich.cells import cell_len
+
+    cells = [[_cell(v) for v in row] for row in result.rows]
+    widths = [cell_len(c) for c in result.columns]
+    for row in cells:
+        widths = [max(w, cell_len(c)) for w, c in zip(widths, row)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(v + " " * (w - cell_len(v)) for v, w in zip(values, widths)).rstrip()
+
+    out = [line(result.columns), "  ".join("-" * w for w in widths)]
+    out += [line(row) for row in cells]
+    out.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+    return "\n".join(out)
+
+
+__all__ = ["FORMATS", "QueryError", "QueryResult", "WarehouseError", "render", "run_query"]

@@ -1,0 +1,131 @@
+"""Typed rows exchanged with the warehouse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """A raw HTTP response (or a document added by hand), body uncompressed."""
+
+    page_id: str
+    url: str
+    final_url: str
+    source: str
+    status: int
+    content_type: str | None
+    charset: str | None
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: datetime
+    origin: str  # crawl | ingest
+    run_id: str | None = None
+    hint_language: str | None = None
+    hint_title: str | None = None
+    hint_published: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    article_id: str
+    url: str
+    source: str
+    title: str | None
+    author: str | None
+    site_name: str | None
+    language: str
+    script: str | None
+    published_at: datetime | None
+    fetched_at: datetime
+    text: str
+    word_count: int
+    relevance: float
+    relevant: bool
+
+
+@dataclass(frozen=True)
+class MentionRecord:
+    article_id: str
+    entity_id: str
+    surface: str
+    start_char: int
+    end_char: int
+    method: str
+    score: float
+
+
+@dataclass(frozen=True)
+class PassageRecord:
+    passage_id: str
+    article_id: str
+    ordinal: int
+    language: str
+    text: str
+    text_hash: str
+    start_char: int
+    end_char: int
+
+
+@dataclass(frozen=True)
+class EmbeddingRecord:
+    text_hash: str
+    model_id: str
+    vector: np.ndarray
+
+
+@dataclass(frozen=True)
+class ProcessedPage:
+    """What the process stage made of one page: an article, or the reason there is none."""
+
+    page_id: str
+    outcome: str  # article | no_article
+    reason: str | None = None
+    article: ArticleRecord | None = None
+    mentions: list[MentionRecord] = field(default_factory=list)
+    passages: list[PassageRecord] = field(default_factory=list)
+    embeddings: list[EmbeddingRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StoryInput:
+    article_id: str
+    language: str
+    published_at: datetime | None
+    text: str
+    vector: np.ndarray
+    entity_ids: frozenset[str]
+
+
+@dataclass(frozen=True)
+class ClusterRecord:
+    cluster_id: str
+    label: str
+    kind: str
+    polarity: str | None
+    labels: dict[str, str]
+    keywords: dict[str, list[str]]
+    representatives: list[str]
+    model_id: str
+    centroid: np.ndarray
+    size: int
+
+
+@dataclass(frozen=True)
+class PassageForClustering:
+    passage_id: str
+    article_id: str
+    language: str
+    text: str
+    vector: np.ndarray
+
+
+@dataclass(frozen=True)
+class PassageStance:
+    passage_id: str
+    cluster_id: str | None
+    score: float | None
+    polarity: str | None

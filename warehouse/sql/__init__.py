@@ -1,0 +1,1 @@
+"""SQL files: numbered migrations here, named queries under ``queries/``."""

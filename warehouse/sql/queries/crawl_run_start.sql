@@ -1,0 +1,1 @@
+INSERT INTO crawl_runs (run_id, started_at, status, sources) VALUES (?, ?, 'running', ?);

@@ -1,0 +1,1 @@
+SELECT url, etag, last_modified FROM fetch_state;

@@ -1,0 +1,1 @@
+INSERT OR REPLACE INTO fetch_state BY NAME SELECT * FROM incoming;

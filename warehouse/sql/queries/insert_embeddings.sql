@@ -1,0 +1,1 @@
+INSERT OR IGNORE INTO embeddings BY NAME SELECT * FROM incoming;

@@ -1,0 +1,1 @@
+INSERT OR IGNORE INTO mentions BY NAME SELECT * FROM incoming;

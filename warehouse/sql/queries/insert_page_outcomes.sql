@@ -1,0 +1,1 @@
+INSERT INTO page_outcomes BY NAME SELECT * FROM incoming;

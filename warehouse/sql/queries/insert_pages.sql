@@ -1,0 +1,1 @@
+INSERT OR REPLACE INTO pages BY NAME SELECT * FROM incoming;

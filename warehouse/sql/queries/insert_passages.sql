@@ -1,0 +1,1 @@
+INSERT INTO passages BY NAME SELECT * FROM incoming;

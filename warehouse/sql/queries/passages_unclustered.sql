@@ -1,0 +1,8 @@
+-- Passages of relevant articles not yet assigned with this embedding model.
+SELECT p.passage_id, p.article_id, p.language, p.text, e.vector
+FROM passages AS p
+JOIN articles AS a USING (article_id)
+JOIN embeddings AS e ON e.text_hash = p.text_hash AND e.model_id = $model_id
+LEFT JOIN passage_stances AS s ON s.passage_id = p.passage_id AND s.model_id = $model_id
+WHERE a.relevant AND (s.passage_id IS NULL OR s.cluster_id IS NULL)
+ORDER BY p.passage_id;
