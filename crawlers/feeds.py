@@ -7,6 +7,7 @@ that declares entities (billion laughs, XXE) is rejected outright.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -32,6 +33,9 @@ class Sitemap:
     entries: tuple[FeedEntry, ...]
 
 
+_DOCTYPE_ENTITY = re.compile(rb"<!DOCTYPE[^>\[]*\[[^\]]*<!ENTITY", re.IGNORECASE | re.DOTALL)
+
+
 def _parser() -> etree.XMLParser:
     return etree.XMLParser(
         resolve_entities=False,
@@ -48,6 +52,8 @@ def _parser() -> etree.XMLParser:
 def _root(body: bytes) -> etree._Element:
     if not body.strip():
         raise MalformedFeed("empty document")
+    if _DOCTYPE_ENTITY.search(body[:65536]):
+        raise MalformedFeed("the document declares XML entities, which are refused")
     try:
         tree = etree.fromstring(body.lstrip(), parser=_parser()).getroottree()
     except etree.XMLSyntaxError as error:

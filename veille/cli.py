@@ -7,6 +7,8 @@ use them, so that ``veille --help`` answers at once.
 from __future__ import annotations
 
 import functools
+import logging
+import os
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -89,6 +91,12 @@ def main(ctx: click.Context, db: Path | None, config_path: Path | None, verbose:
     Explore:     veille query "SELECT language, count(*) FROM articles GROUP BY ALL"
     """
     ctx.obj = Context(db, config_path, verbose)
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("veille").setLevel(logging.DEBUG if verbose else logging.INFO)
 
 
 @main.command()
@@ -396,7 +404,8 @@ def demo(ctx: Context, out_dir: Path) -> None:
     """
     from veille.stages.demo import run_demo
 
-    for line in run_demo(ctx.config if ctx.config_path else None, out_dir, db=ctx.db):
+    explicit_db = ctx.db or (Path(os.environ["VEILLE_DB"]) if os.environ.get("VEILLE_DB") else None)
+    for line in run_demo(ctx.config, out_dir, db=explicit_db):
         click.echo(line)
 
 

@@ -99,10 +99,10 @@ def render(result: QueryResult, fmt: str, output: Path | None = None) -> str | N
                           ensure_ascii=False, indent=2)
     elif fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(result.columns)
         writer.writerows([[_plain(v) for v in row] for row in result.rows])
-        text = buffer.getvalue()
+        text = buffer.getvalue().rstrip("\n")
     else:
         text = _table(result)
     if output is not None:

@@ -92,7 +92,7 @@ class Store:
 
     def finish_crawl_run(self, run_id: str, status: str) -> None:
         with self._write() as connection:
-            connection.execute(query("crawl_run_finish"), [run_id, _now(), status])
+            connection.execute(query("crawl_run_finish"), {"run_id": run_id, "finished_at": _now(), "status": status})
 
     def add_crawl_counts(self, run_id: str, counts: dict[tuple[str, str], int]) -> None:
         rows = pa.Table.from_pylist(

@@ -108,11 +108,14 @@ class Analyser:
         if isinstance(document, NoArticle):
             return ProcessedPage(page.page_id, "no_article", document.reason)
         html, extracted = document
-        language = detect_language(extracted.text) or page.hint_language or "und"
+        if page.origin == "ingest" and page.hint_language:  # given by hand: authoritative
+            language = page.hint_language
+        else:
+            language = detect_language(extracted.text) or page.hint_language or "und"
         article_date = published_at(html, extracted, language, page.fetched_at, page.hint_published) if html else None
         if article_date is None and page.hint_published is not None:
             article_date = page.hint_published
-        title = extracted.title or page.hint_title
+        title = page.hint_title if page.origin == "ingest" and page.hint_title else extracted.title or page.hint_title
         base = dict(
             article_id=page.page_id, url=page.url, source=page.source, title=title, author=extracted.author,
             site_name=extracted.site_name, language=language,

@@ -1,3 +1,5 @@
 UPDATE crawl_runs
-SET finished_at = ?, status = ?, pages_stored = (SELECT count(*) FROM pages WHERE run_id = $1)
-WHERE run_id = ?;
+SET finished_at = $finished_at,
+    status = $status,
+    pages_stored = (SELECT count(*) FROM pages WHERE pages.run_id = $run_id)
+WHERE run_id = $run_id;

@@ -1,0 +1,1 @@
+"""Jobs and their timing: nightly and weekly jobs under a lock, cron and systemd units, a runner."""
