@@ -22,8 +22,10 @@ class WarehousePipeline:
     closes; a run killed before that is marked interrupted by the next one.
     """
 
-    def __init__(self, crawler: Crawler, store: Store, run_id: str, batch_size: int) -> None:
+    def __init__(self, crawler: Crawler, store: Store, run_id: str, batch_size: int,
+                 max_pages: int | None = None) -> None:
         self.crawler = crawler
+        self.max_pages = max_pages
         self.store = store
         self.run_id = run_id
         self.batch_size = batch_size
@@ -41,6 +43,7 @@ class WarehousePipeline:
             Store(Path(settings["VEILLE_DB"])),
             settings["VEILLE_RUN_ID"],
             settings.getint("PAGE_BATCH_SIZE", 50),
+            settings.getint("CLOSESPIDER_ITEMCOUNT") or None,
         )
 
     def process_item(self, item, spider: Spider | None = None):
@@ -51,6 +54,8 @@ class WarehousePipeline:
             raise DropItem(f"unexpected item {type(item).__name__}")
         if item.url in self.seen:
             raise DropItem(f"{item.url} already stored in this run")
+        if self.max_pages is not None and len(self.seen) >= self.max_pages:
+            raise DropItem(f"{item.url}: the page limit ({self.max_pages}) is reached")  # fetched again next run
         self.seen.add(item.url)
         self.pages.append(
             PageRecord(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,7 +31,8 @@ def scrapy_settings(config: CrawlConfig, sources: list[Source], db: str, run_id:
                     max_pages: int | None) -> Settings:
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
-    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    # veille's command line configures logging; Scrapy only logs through it.
+    settings.set("LOG_ENABLED", False, priority="cmdline")
     overrides = {
         "USER_AGENT": f"{config.user_agent.split(' (')[0]} (news monitoring; +{config.contact_url})",
         "ROBOTSTXT_OBEY": config.obey_robots_txt,
@@ -64,6 +66,22 @@ def scrapy_settings(config: CrawlConfig, sources: list[Source], db: str, run_id:
     return settings
 
 
+def _quiet_process(settings: Settings) -> CrawlerProcess:
+    """A CrawlerProcess that leaves the logging levels veille set as they were.
+
+    Scrapy resets the root logger and its own loggers to every level when it
+    starts; the command line has already chosen what to show.
+    """
+    from scrapy.utils.log import DEFAULT_LOGGING
+
+    names = ["", "scrapy", "twisted", *DEFAULT_LOGGING.get("loggers", {})]
+    levels = {name: logging.getLogger(name).level for name in names}
+    process = CrawlerProcess(settings)
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+    return process
+
+
 def run_crawl(
     config: CrawlConfig,
     store: Store,
@@ -79,7 +97,7 @@ def run_crawl(
         raise VeilleError("no sources to crawl")
     run_id = store.start_crawl_run([s.name for s in sources])
     settings = scrapy_settings(config, sources, str(store.path), run_id, max_pages)
-    process = CrawlerProcess(settings)
+    process = _quiet_process(settings)
     crawler = process.create_crawler(NewsSpider)
     status = "failed"
     try:

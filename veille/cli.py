@@ -56,6 +56,20 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _configure_logging(verbose: bool) -> None:
+    """veille's own INFO lines, and other libraries' warnings (everything with -v).
+
+    The filter sits on the handler, not on logger levels, because Scrapy resets
+    logger levels when a crawl starts.
+    """
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    if not verbose:
+        handler.addFilter(lambda r: r.levelno >= logging.WARNING or r.name.split(".")[0] == "veille")
+    logging.root.addHandler(handler)
+    logging.root.setLevel(logging.DEBUG if verbose else logging.INFO)
+
+
 class Context:
     """The options shared by every command, and the configuration read once."""
 
@@ -91,12 +105,7 @@ def main(ctx: click.Context, db: Path | None, config_path: Path | None, verbose:
     Explore:     veille query "SELECT language, count(*) FROM articles GROUP BY ALL"
     """
     ctx.obj = Context(db, config_path, verbose)
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    logging.getLogger("veille").setLevel(logging.DEBUG if verbose else logging.INFO)
+    _configure_logging(verbose)
 
 
 @main.command()

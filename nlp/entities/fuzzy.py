@@ -1,0 +1,117 @@
+"""Misspelt names: "Monshot AI", "OpenAAI", "Doubou 1.5 Pro".
+
+Candidates are runs of up to three tokens that start with a capital letter and were not
+matched exactly. A candidate links to an alias when, ignoring case and spacing, both
+start with the same letter, carry the same numbers, and differ by a single edit (a
+transposition counts as one: "Claude Monet" is two edits from "Claude Sonnet").
+
+What keeps ordinary words out:
+* only unambiguous aliases of six characters or more take part;
+* a candidate that is itself a known alias (an ambiguous name left unlinked for lack of
+  context, such as "Mistral") is never bent into a neighbouring one ("Mixtral");
+* a candidate made only of words the language's vocabulary knows ("Internal",
+  "Command", "Swiss AG") is not a misspelling;
+* a candidate that only adds or drops letters at the end ("Googled", "Anthropics") is
+  a different word, and its short words ("AI", "Pro", "1.5") must be the alias's own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from .kb import Alias, alias_key
+from .patterns import HYPHENS
+
+MIN_LENGTH = 6
+MAX_TOKENS = 3
+_NUMBERS = re.compile(r"\d+")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True)
+class FuzzyMatch:
+    start: int
+    end: int
+    alias: Alias
+    score: float
+
+
+class FuzzyLinker:
+    def __init__(
+        self,
+        aliases: Sequence[Alias],
+        ambiguous: Collection[Alias],
+        stop_words: Collection[str],
+        vocabulary: Collection[str],
+    ):
+        self.stop_words = {word.lower() for word in stop_words}
+        self.vocabulary = vocabulary
+        self.known: dict[str, Alias | None] = {}
+        self.by_initial: dict[str, list[str]] = defaultdict(list)
+        for alias in aliases:
+            key = alias_key(alias.alias)
+            if alias in ambiguous:
+                self.known[key] = None
+                continue
+            self.known.setdefault(key, alias)
+            if len(key) >= MIN_LENGTH and not _HAN.search(key) and key not in self.by_initial[key[0]]:
+                self.by_initial[key[0]].append(key)
+
+    def link(self, words: Sequence[str], taken: Sequence[bool]) -> list[FuzzyMatch]:
+        """Misspelt names among the words not ``taken`` by exact matches (token offsets)."""
+        found: list[tuple[int, int, int, Alias]] = []
+        for start, word in enumerate(words):
+            if taken[start] or not self._opens(word):
+                continue
+            end = start + 1
+            while True:
+                match = self._closest(words[start:end])
+                if match is not None:
+                    found.append((match[0], start, end, match[1]))
+                if end - start == MAX_TOKENS or end == len(words) or not self._continues(words[end], taken[end]):
+                    break
+                end += 1
+        chosen: list[FuzzyMatch] = []
+        used = list(taken)
+        for distance, start, end, alias in sorted(found, key=lambda f: (f[0], f[1] - f[2], f[1])):
+            if any(used[start:end]):
+                continue
+            used[start:end] = [True] * (end - start)
+            length = max(len(alias_key("".join(words[start:end]))), len(alias_key(alias.alias)))
+            chosen.append(FuzzyMatch(start, end, alias, 1 - distance / length))
+        return chosen
+
+    def _opens(self, word: str) -> bool:
+        return word[:1].isupper() and word.isalnum() and word.lower() not in self.stop_words
+
+    def _continues(self, word: str, taken: bool) -> bool:
+        if taken:
+            return False
+        return word in HYPHENS or (word.replace(".", "").isalnum() and word.lower() not in self.stop_words)
+
+    def _closest(self, words: Sequence[str]) -> tuple[int, Alias] | None:
+        key = alias_key("".join(words))
+        if len(key) < MIN_LENGTH:
+            return None
+        if key in self.known:
+            exact = self.known[key]
+            return None if exact is None else (0, exact)
+        best = process.extractOne(key, self.by_initial.get(key[0], ()), scorer=OSA.distance, score_cutoff=1)
+        if best is None:
+            return None
+        target, distance = best[0], int(best[1])
+        if (
+            _NUMBERS.findall(key) != _NUMBERS.findall(target)
+            or key.startswith(target)
+            or target.startswith(key)
+            or all(word.lower() in self.vocabulary for word in words if word.isalpha())
+            or any(len(word) <= 3 and alias_key(word) not in target for word in words if word not in HYPHENS)
+        ):
+            return None
+        return distance, self.known[target]

@@ -1,0 +1,140 @@
+"""spaCy pipelines reduced to what entity matching needs: a tokenizer and sentence bounds.
+
+Model names are written in many ways ("Qwen2.5-Max", "Qwen 2.5 Max", "qwen2.5 max",
+"DeepSeek-R1", "DeepSeek R1"). The stock tokenizers cut these inconsistently, so every
+token is cut again into pieces at hyphens and where letters meet digits. Text and
+knowledge-base names then go through the same cuts, and a phrase pattern only has to
+choose, between two pieces, whether a hyphen stands there.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+# Components that matching never uses; excluding them at load time saves most of the cost.
+_UNUSED = (
+    "tok2vec", "transformer", "tagger", "morphologizer", "parser", "senter", "attribute_ruler",
+    "lemmatizer", "trainable_lemmatizer", "ner", "entity_ruler", "span_ruler", "textcat", "spancat",
+)
+_PIECE_BOUNDARY = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\w)[-\u2010\u2011](?=\w)")
+_MAX_LENGTH = 5_000_000
+
+
+class ModelNotInstalledError(RuntimeError):
+    """A spaCy pipeline named in the configuration is not installed."""
+
+
+def split_pieces(text: str) -> list[str]:
+    """Cut a token at hyphens between word characters (kept as pieces) and before digits that follow letters."""
+    pieces, last = [], 0
+    for boundary in _PIECE_BOUNDARY.finditer(text):
+        if boundary.start() > last:
+            pieces.append(text[last : boundary.start()])
+        if boundary.group():
+            pieces.append(boundary.group())
+        last = boundary.end()
+    pieces.append(text[last:])
+    return pieces
+
+
+class PieceTokenizer:
+    """Wraps a spaCy tokenizer and cuts its tokens into pieces (URLs and e-mail addresses stay whole)."""
+
+    def __init__(self, base: Callable[[str], Doc], vocab: Vocab):
+        self.base = base
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.base(text)
+        words: list[str] = []
+        spaces: list[bool] = []
+        cut = False
+        for token in doc:
+            pieces = [token.text]
+            if _PIECE_BOUNDARY.search(token.text) and not (token.like_url or token.like_email):
+                pieces = split_pieces(token.text)
+                cut = True
+            words.extend(pieces)
+            spaces.extend([False] * (len(pieces) - 1) + [bool(token.whitespace_)])
+        return Doc(self.vocab, words=words, spaces=spaces) if cut else doc
+
+
+class JiebaTokenizer:
+    """Chinese words from a private jieba dictionary that also knows the knowledge-base names,
+    cut into pieces like the other languages' tokens.
+
+    A private ``jieba.Tokenizer`` keeps the names out of the process-wide dictionary, and
+    its cache file goes to ``cache_dir`` rather than the system temporary folder.
+    """
+
+    def __init__(self, vocab: Vocab, cache_dir: Path, words: Iterable[str]):
+        import jieba
+
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        self.vocab = vocab
+        self.segmenter = jieba.Tokenizer()
+        self.segmenter.tmp_dir = str(cache_dir)
+        self.segmenter.initialize()
+        for word in words:
+            self.segmenter.add_word(word)
+
+    def __call__(self, text: str) -> Doc:
+        words: list[str] = []
+        spaces: list[bool] = []
+        for word in self.segmenter.cut(text, cut_all=False):
+            if word == " " and words and not spaces[-1]:
+                spaces[-1] = True
+            elif word:
+                pieces = split_pieces(word) if _PIECE_BOUNDARY.search(word) else [word]
+                words.extend(pieces)
+                spaces.extend([False] * len(pieces))
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+
+def _pip_requirement(package: str) -> str:
+    """The requirement to install, pinned as veille itself pins it when that is known."""
+    wanted = re.sub(r"[-_.]+", "-", package).lower()
+    try:
+        requirements = importlib.metadata.requires("veille") or []
+    except importlib.metadata.PackageNotFoundError:
+        requirements = []
+    for requirement in requirements:
+        name = re.split(r"[=<>!~;\[ ]", requirement, maxsplit=1)[0]
+        if re.sub(r"[-_.]+", "-", name).lower() == wanted:
+            return requirement.split(";")[0].strip()
+    return wanted
+
+
+def load_tokenizing_pipeline(package: str) -> Language:
+    """A spaCy package (or a local pipeline folder) with only its tokenizer and a sentencizer."""
+    try:
+        nlp = spacy.load(package, exclude=list(_UNUSED))
+    except OSError as error:
+        raise ModelNotInstalledError(
+            f"the spaCy pipeline {package!r} is not installed: pip install {_pip_requirement(package)}"
+        ) from error
+    for name in list(nlp.pipe_names):
+        nlp.remove_pipe(name)
+    nlp.tokenizer = PieceTokenizer(nlp.tokenizer, nlp.vocab)
+    nlp.add_pipe("sentencizer")
+    nlp.max_length = _MAX_LENGTH
+    return nlp
+
+
+def chinese_pipeline(cache_dir: Path, words: Iterable[str]) -> Language:
+    """spaCy's blank Chinese with jieba words (knowledge-base names added) and a sentencizer."""
+    nlp = spacy.blank("zh")
+    nlp.tokenizer = JiebaTokenizer(nlp.vocab, cache_dir / "jieba", words)
+    nlp.add_pipe("sentencizer")
+    nlp.max_length = _MAX_LENGTH
+    return nlp

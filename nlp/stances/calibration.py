@@ -1,0 +1,167 @@
+"""Calibrating the stance thresholds of one embedding model on labelled statements.
+
+Seeded thresholds (similarity, margin, background gap) are found by a grid
+search for the best accuracy on statements labelled with a stance or with
+none; among equally good settings the one nearest their median wins, away
+from the edges of the plateau. The emergent threshold is the similarity at
+which average-linkage clustering best recovers known debates (adjusted Rand
+index).
+
+Run ``python -m nlp.stances.calibration STATEMENTS DEBATES [--model NAME]``
+to print a ``thresholds.toml`` entry and the figures behind it. The files
+follow ``tests/nlp/data/stance_statements.toml`` and ``emergent_debates.toml``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from nlp.stances.clustering import agglomerate
+from nlp.stances.seeded import SeededStances, Thresholds
+
+NONE = "none"
+_GRID_POINTS = 41  # per threshold, at quantiles of the observed values (models differ in scale)
+
+
+@dataclass(frozen=True)
+class Statement:
+    text: str
+    language: str
+    label: str | None  # a stance id, or None for "takes no seeded stance"
+
+
+@dataclass(frozen=True)
+class SeededFit:
+    similarity: float
+    margin: float
+    background_gap: float
+    accuracy: float
+
+
+def read_statements(path: Path, split: str) -> list[Statement]:
+    """``[split.<stance id or "none">] <language> = [...]`` tables."""
+    with Path(path).open("rb") as handle:
+        table = tomllib.load(handle)[split]
+    return [
+        Statement(text, language, None if stance == NONE else stance)
+        for stance, by_language in table.items()
+        for language, texts in by_language.items()
+        for text in texts
+    ]
+
+
+def read_debates(path: Path) -> dict[str, tuple[str, list[Statement]]]:
+    """``[<debate>] split = ..., <language> = [...]``: debate -> (split, statements)."""
+    with Path(path).open("rb") as handle:
+        table = tomllib.load(handle)
+    return {
+        name: (
+            entry["split"],
+            [Statement(t, lang, None) for lang, texts in entry.items() if lang != "split" for t in texts],
+        )
+        for name, entry in table.items()
+    }
+
+
+def predict(seeded: SeededStances, embeddings: np.ndarray, thresholds: Thresholds) -> list[str | None]:
+    return [match[0] if match else None for match in seeded.match(embeddings, thresholds)]
+
+
+def accuracy_by_language(
+    predicted: Sequence[str | None], statements: Sequence[Statement]
+) -> dict[str, float]:
+    """Share of statements given their label (None must stay None), per language and "all"."""
+    correct: dict[str, list[bool]] = {}
+    for guess, statement in zip(predicted, statements):
+        hit = guess == statement.label
+        correct.setdefault(statement.language, []).append(hit)
+        correct.setdefault("all", []).append(hit)
+    return {language: float(np.mean(hits)) for language, hits in sorted(correct.items())}
+
+
+def fit_seeded(seeded: SeededStances, embeddings: np.ndarray, labels: Sequence[str | None]) -> SeededFit:
+    scores = seeded.score(embeddings)
+    index = {stance_id: i for i, stance_id in enumerate(seeded.ids)}
+    truth = np.array([index[label] if label is not None else -1 for label in labels])
+    grids = [_grid(scores.similarity), _grid(scores.margin), _grid(scores.background_gap)]
+    results = []
+    for point in itertools.product(*(range(len(g)) for g in grids)):
+        similarity, margin, gap = (grid[i] for grid, i in zip(grids, point))
+        accepted = (scores.similarity >= similarity) & (scores.margin >= margin) & (scores.background_gap >= gap)
+        results.append((float(np.mean(np.where(accepted, scores.best, -1) == truth)), point))
+    best = max(accuracy for accuracy, _ in results)
+    chosen = _middle([point for accuracy, point in results if accuracy == best])
+    similarity, margin, gap = (round(float(grid[i]), 3) for grid, i in zip(grids, chosen))
+    return SeededFit(similarity, margin, gap, best)
+
+
+def fit_emergent(embeddings: np.ndarray, groups: Sequence[str]) -> tuple[float, float]:
+    """The merge similarity that best recovers ``groups``, and its adjusted Rand index."""
+    from sklearn.metrics import adjusted_rand_score
+
+    pairs = (embeddings @ embeddings.T)[np.triu_indices(len(embeddings), 1)]
+    grid = _grid(pairs, points=2 * _GRID_POINTS)
+    results = [(adjusted_rand_score(groups, agglomerate(embeddings, s)), (i,)) for i, s in enumerate(grid)]
+    best = max(score for score, _ in results)
+    chosen = _middle([point for score, point in results if score == best])
+    return round(float(grid[chosen[0]]), 3), best
+
+
+def _grid(values: np.ndarray, points: int = _GRID_POINTS) -> np.ndarray:
+    """Candidate thresholds: quantiles of ``values``, plus one below them all (accept everything)."""
+    quantiles = np.quantile(values, np.linspace(0.0, 1.0, points))
+    return np.unique(np.concatenate([[values.min() - 1e-3], quantiles]))
+
+
+def _middle(points: list[tuple[int, ...]]) -> tuple[int, ...]:
+    """The grid point nearest the median of equally good points: away from the plateau's edges."""
+    array = np.array(points)
+    centre = np.median(array, axis=0)
+    return tuple(int(v) for v in array[int(np.argmin(((array - centre) ** 2).sum(axis=1)))])
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    from nlp.embeddings import DEFAULT_ENCODER, load_encoder
+    from nlp.stances.taxonomy import Taxonomy
+
+    parser = argparse.ArgumentParser(description="Calibrate stance thresholds for one embedding model.")
+    parser.add_argument("statements", type=Path)
+    parser.add_argument("debates", type=Path)
+    parser.add_argument("--model", default=DEFAULT_ENCODER)
+    parser.add_argument("--cache-dir", type=Path)
+    args = parser.parse_args(argv)
+
+    encoder = load_encoder(args.model, args.cache_dir)
+    seeded = SeededStances.from_taxonomy(Taxonomy.load(), encoder)
+    debates = read_debates(args.debates)
+    splits = {
+        split: read_statements(args.statements, split)
+        + [s for debate_split, statements in debates.values() if debate_split == split for s in statements]
+        for split in ("calibration", "evaluation")
+    }
+    calibration = splits["calibration"]
+    fit = fit_seeded(seeded, encoder.encode([s.text for s in calibration]), [s.label for s in calibration])
+    debate_statements = [(name, s) for name, (_, statements) in debates.items() for s in statements]
+    emergent, ari = fit_emergent(
+        encoder.encode([s.text for _, s in debate_statements]), [name for name, _ in debate_statements]
+    )
+    thresholds = Thresholds(fit.similarity, fit.margin, fit.background_gap, emergent)
+    print(f'["{encoder.model_id}"]')
+    for key, value in vars(thresholds).items():
+        print(f"{key} = {value}")
+    print(f"# emergent debates recovered with adjusted Rand index {ari:.3f}")
+    for split, statements in splits.items():
+        predicted = predict(seeded, encoder.encode([s.text for s in statements]), thresholds)
+        figures = ", ".join(f"{k} {v:.3f}" for k, v in accuracy_by_language(predicted, statements).items())
+        print(f"# {split} accuracy ({len(statements)} statements): {figures}")
+
+
+if __name__ == "__main__":
+    main()

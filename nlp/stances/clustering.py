@@ -1,0 +1,290 @@
+"""Stance clusters: seeded stances plus emergent clusters, with stable ids.
+
+:func:`update_clusters` is pure: it takes the passages not yet assigned (new
+ones and those left over by earlier runs), their embeddings and the clusters
+as they stand, and returns the updated clusters and one assignment per
+passage. Each passage goes, in this order,
+
+1. to its nearest seeded stance, when it clears the calibrated thresholds;
+2. else to the nearest existing emergent cluster, when close enough;
+3. else it waits. Once ``min_pending`` passages wait, they are clustered
+   (agglomerative, average linkage on cosine distance); groups of at least
+   ``min_cluster_size`` become emergent clusters, labelled by c-TF-IDF
+   keywords per language, and the rest keep waiting for the next run.
+
+Ids are stable: a seeded cluster's id is its stance id; an existing emergent
+cluster keeps its id and label; a new emergent cluster's id is derived from
+its first members' passage ids. Passages are processed in passage-id order
+and the clustering has no random state, so the same input gives the same
+output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+import numpy as np
+
+from nlp.stances.keywords import class_keywords
+from nlp.stances.polarity import NEUTRAL, passage_polarity
+from nlp.stances.seeded import SeededStances, Thresholds
+from nlp.topic import LANGUAGES, Topic
+
+ClusterKind = Literal["seeded", "emergent"]
+
+
+@dataclass(frozen=True)
+class PassageInput:
+    passage_id: str
+    text: str
+    language: str
+
+
+@dataclass(frozen=True)
+class ClusterState:
+    cluster_id: str
+    kind: ClusterKind
+    label: str
+    labels: dict[str, str]
+    centroid: np.ndarray
+    size: int
+    keywords: dict[str, list[str]]
+    polarity: str | None = None
+    representatives: tuple[str, ...] = ()
+    """Passage ids of the members nearest the centroid when the cluster formed."""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    passage_id: str
+    cluster_id: str | None  # None while the passage waits for an emergent cluster
+    score: float | None  # cosine similarity to the stance or cluster centroid
+    polarity: str
+
+
+@dataclass(frozen=True)
+class ClusteringConfig:
+    thresholds: Thresholds
+    min_pending: int = 12
+    min_cluster_size: int = 4
+    keywords_per_language: int = 8
+    representatives: int = 3
+
+
+@dataclass(frozen=True)
+class ClusteringResult:
+    clusters: list[ClusterState]
+    assignments: list[Assignment]
+
+    @property
+    def unassigned(self) -> list[str]:
+        return [a.passage_id for a in self.assignments if a.cluster_id is None]
+
+
+def update_clusters(
+    passages: Sequence[PassageInput],
+    embeddings: np.ndarray,
+    seeded: SeededStances,
+    clusters: Sequence[ClusterState],
+    topic: Topic,
+    config: ClusteringConfig,
+) -> ClusteringResult:
+    """Assign ``passages`` (rows of ``embeddings``, L2-normalised) to clusters."""
+    if len(passages) != len(embeddings):
+        raise ValueError(f"{len(passages)} passages but {len(embeddings)} embeddings")
+    state = _Clusters.start(seeded, clusters)
+    if not passages:
+        return ClusteringResult(clusters=state.result(), assignments=[])
+    order = sorted(range(len(passages)), key=lambda i: passages[i].passage_id)
+    items = [passages[i] for i in order]
+    vectors = np.asarray(embeddings, dtype=np.float32)[order]
+    targets: list[str | None] = [None] * len(items)
+    scores: list[float | None] = [None] * len(items)
+    for i, match in enumerate(seeded.match(vectors, config.thresholds)):
+        if match is not None:
+            targets[i], scores[i] = match
+    _join_emergent(state, vectors, targets, scores, config.thresholds.emergent_similarity)
+
+    pending = [i for i, target in enumerate(targets) if target is None]
+    if len(pending) >= config.min_pending:
+        _form_emergent(state, items, vectors, pending, targets, scores, seeded, topic, config)
+
+    polarities = [
+        passage_polarity(item.text, item.language, topic, state.polarity_of(target))
+        for item, target in zip(items, targets)
+    ]
+    state.absorb(vectors, targets, polarities)
+    assignments = [
+        Assignment(item.passage_id, target, score, polarity)
+        for item, target, score, polarity in zip(items, targets, scores, polarities)
+    ]
+    return ClusteringResult(clusters=state.result(), assignments=assignments)
+
+
+def agglomerate(vectors: np.ndarray, similarity: float) -> np.ndarray:
+    """Cluster labels: average linkage, merging while mean cosine similarity ≥ ``similarity``."""
+    if len(vectors) < 2:
+        return np.zeros(len(vectors), dtype=int)
+    from sklearn.cluster import AgglomerativeClustering
+
+    return AgglomerativeClustering(
+        n_clusters=None, metric="cosine", linkage="average", distance_threshold=1.0 - similarity
+    ).fit_predict(vectors)
+
+
+@dataclass
+class _Clusters:
+    """The clusters being updated, in a stable order: seeded, then emergent by id."""
+
+    seeded_ids: tuple[str, ...]
+    by_id: dict[str, ClusterState] = field(default_factory=dict)
+    new_ids: list[str] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, seeded: SeededStances, existing: Sequence[ClusterState]) -> _Clusters:
+        state = cls(seeded.ids, {c.cluster_id: c for c in existing})
+        for stance, centroid in zip(seeded.taxonomy, seeded.centroids):
+            known = state.by_id.get(stance.id)
+            state.by_id[stance.id] = ClusterState(
+                cluster_id=stance.id,
+                kind="seeded",
+                label=stance.labels["en"],
+                labels=dict(stance.labels),
+                centroid=known.centroid if known is not None and known.size else centroid,
+                size=known.size if known is not None else 0,
+                keywords=known.keywords if known is not None else {},
+                polarity=stance.polarity,
+                representatives=known.representatives if known is not None else (),
+            )
+        return state
+
+    def emergent(self) -> list[ClusterState]:
+        return sorted((c for c in self.by_id.values() if c.kind == "emergent"), key=lambda c: c.cluster_id)
+
+    def polarity_of(self, cluster_id: str | None) -> str | None:
+        if cluster_id is None or cluster_id in self.new_ids:
+            return None  # emergent clusters take their polarity from their members
+        cluster = self.by_id[cluster_id]
+        return cluster.polarity if cluster.kind == "seeded" else None
+
+    def absorb(self, vectors: np.ndarray, targets: Sequence[str | None], polarities: Sequence[str]) -> None:
+        """Move centroids and sizes by the newly assigned passages."""
+        members: dict[str, list[int]] = {}
+        for i, target in enumerate(targets):
+            if target is not None:
+                members.setdefault(target, []).append(i)
+        for cluster_id, rows in members.items():
+            cluster = self.by_id[cluster_id]
+            total = cluster.centroid * cluster.size + vectors[rows].sum(axis=0)
+            polarity = cluster.polarity
+            if cluster.kind == "emergent" and cluster_id in self.new_ids:
+                polarity = Counter(polarities[i] for i in rows).most_common(1)[0][0]
+            self.by_id[cluster_id] = replace(
+                cluster,
+                centroid=(total / np.linalg.norm(total)).astype(np.float32),
+                size=cluster.size + len(rows),
+                polarity=polarity,
+            )
+
+    def result(self) -> list[ClusterState]:
+        seeded = [self.by_id[i] for i in self.seeded_ids]
+        others = sorted(
+            (c for c in self.by_id.values() if c.cluster_id not in self.seeded_ids), key=lambda c: c.cluster_id
+        )
+        return seeded + others
+
+
+def _join_emergent(
+    state: _Clusters,
+    vectors: np.ndarray,
+    targets: list[str | None],
+    scores: list[float | None],
+    threshold: float,
+) -> None:
+    emergent = state.emergent()
+    if not emergent:
+        return
+    centroids = np.stack([c.centroid for c in emergent])
+    similarities = vectors @ centroids.T
+    for i, target in enumerate(targets):
+        if target is None:
+            best = int(np.argmax(similarities[i]))
+            if similarities[i, best] >= threshold:
+                targets[i], scores[i] = emergent[best].cluster_id, float(similarities[i, best])
+
+
+def _form_emergent(
+    state: _Clusters,
+    items: Sequence[PassageInput],
+    vectors: np.ndarray,
+    pending: list[int],
+    targets: list[str | None],
+    scores: list[float | None],
+    seeded: SeededStances,
+    topic: Topic,
+    config: ClusteringConfig,
+) -> None:
+    labels = agglomerate(vectors[pending], config.thresholds.emergent_similarity)
+    groups = [
+        [pending[j] for j in np.flatnonzero(labels == label)]
+        for label in sorted(set(labels.tolist()))
+    ]
+    groups = [g for g in groups if len(g) >= config.min_cluster_size]
+    if not groups:
+        return
+    new_clusters = []
+    for rows in groups:
+        centroid = vectors[rows].mean(axis=0)
+        centroid /= np.linalg.norm(centroid)
+        cluster_id = "emergent_" + hashlib.sha1(
+            "\n".join(sorted(items[i].passage_id for i in rows)).encode()
+        ).hexdigest()[:10]
+        nearest = np.argsort(-(vectors[rows] @ centroid), kind="stable")[: config.representatives]
+        new_clusters.append((cluster_id, rows, centroid, tuple(items[rows[k]].passage_id for k in nearest)))
+        for i in rows:
+            targets[i], scores[i] = cluster_id, float(vectors[i] @ centroid)
+
+    keywords = _keywords(items, new_clusters, seeded, config.keywords_per_language)
+    for cluster_id, rows, centroid, representatives in new_clusters:
+        words = keywords[cluster_id]
+        labels_by_language = {lang: " / ".join(w[:3]) for lang, w in words.items() if w}
+        dominant = Counter(items[i].language for i in rows).most_common(1)[0][0]
+        state.by_id[cluster_id] = ClusterState(
+            cluster_id=cluster_id,
+            kind="emergent",
+            label=labels_by_language.get("en") or labels_by_language.get(dominant, cluster_id),
+            labels=labels_by_language,
+            centroid=centroid.astype(np.float32),
+            size=0,  # absorb() counts the members
+            keywords=words,
+            polarity=NEUTRAL,
+            representatives=representatives,
+        )
+        state.new_ids.append(cluster_id)
+
+
+def _keywords(
+    items: Sequence[PassageInput],
+    new_clusters: Sequence[tuple[str, list[int], np.ndarray, tuple[str, ...]]],
+    seeded: SeededStances,
+    top_n: int,
+) -> dict[str, dict[str, list[str]]]:
+    """c-TF-IDF keywords per language for each new cluster, against the taxonomy's texts."""
+    keywords: dict[str, dict[str, list[str]]] = {cluster_id: {} for cluster_id, *_ in new_clusters}
+    for language in LANGUAGES:
+        classes = {
+            cluster_id: [items[i].text for i in rows if items[i].language == language]
+            for cluster_id, rows, *_ in new_clusters
+        }
+        classes = {name: texts for name, texts in classes.items() if texts}
+        if not classes:
+            continue
+        background = [list(stance.prototypes[language]) for stance in seeded.taxonomy]
+        background.append(list(seeded.taxonomy.background[language]))
+        for name, words in class_keywords(classes, language, background, top_n).items():
+            keywords[name][language] = words
+    return keywords

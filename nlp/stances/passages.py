@@ -1,0 +1,98 @@
+"""Stance passages: the sentences of an article that take a position on openness.
+
+A sentence is kept when it names the topic (a ``[terms]`` word of
+``topic.toml``) together with AI or an evaluative cue. English and French are
+split by spaCy's rule-based sentencizer on a blank pipeline; Chinese on
+sentence-final punctuation. A sentence that does not read alone (short, or
+opening with a word that points back) brings the previous sentence along.
+Offsets index the article text: ``text[p.start_char:p.end_char] == p.text``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from nlp.topic import LANGUAGES, Topic
+
+SETTINGS_PATH = Path(__file__).with_name("passages.toml")
+_PARAGRAPH = re.compile(r"[^\n]+")
+_ZH_SENTENCE = re.compile(r"[^。！？；!?;]+(?:[。！？；!?;]+[”’」』）)\"']*)?")
+_LEADING_WORD = re.compile(r"^[\W_]*(\w+)")
+
+
+@dataclass(frozen=True)
+class Passage:
+    text: str
+    start_char: int
+    end_char: int
+
+
+def extract_passages(text: str, language: str, topic: Topic) -> list[Passage]:
+    """The passages of ``text`` (in ``language``: en, fr or zh) that carry a position on openness."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unsupported language {language!r}; expected one of {', '.join(LANGUAGES)}")
+    settings = _settings()
+    min_chars, openers = settings["min_chars"][language], frozenset(settings["openers"][language])
+    terms, ai_terms, cues = topic.terms[language], topic.ai_terms[language], topic.stance_cues[language]
+
+    spans: list[tuple[int, int]] = []
+    previous_start: int | None = None
+    for start, end in sentences(text, language):
+        sentence = text[start:end]
+        if terms.count(sentence) and (ai_terms.count(sentence) or cues.count_all(sentence)):
+            first = start
+            if previous_start is not None and _needs_context(sentence, language, min_chars, openers):
+                first = previous_start
+            if spans and first < spans[-1][1]:
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((first, end))
+        previous_start = start
+    return [Passage(text[s:e], s, e) for s, e in spans]
+
+
+def sentences(text: str, language: str) -> Iterator[tuple[int, int]]:
+    """Character spans of the sentences of ``text``, paragraph by paragraph, without outer spaces."""
+    for paragraph in _PARAGRAPH.finditer(text):
+        offset = paragraph.start()
+        if language == "zh":
+            spans = ((m.start(), m.end()) for m in _ZH_SENTENCE.finditer(paragraph.group()))
+        else:
+            doc = _sentencizer(language)(paragraph.group())
+            spans = ((s.start_char, s.end_char) for s in doc.sents)
+        for start, end in spans:
+            chunk = paragraph.group()[start:end]
+            stripped = chunk.strip()
+            if stripped:
+                lead = len(chunk) - len(chunk.lstrip())
+                yield offset + start + lead, offset + start + lead + len(stripped)
+
+
+def _needs_context(sentence: str, language: str, min_chars: int, openers: frozenset[str]) -> bool:
+    if len(sentence) < min_chars:
+        return True
+    if language == "zh":
+        return any(sentence.startswith(opener) for opener in openers)
+    first = _LEADING_WORD.match(sentence)
+    return bool(first) and first.group(1).lower() in openers
+
+
+@lru_cache(maxsize=None)
+def _sentencizer(language: str) -> Any:
+    import spacy
+
+    nlp = spacy.blank(language)
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def _settings() -> dict[str, Any]:
+    with SETTINGS_PATH.open("rb") as handle:
+        return tomllib.load(handle)

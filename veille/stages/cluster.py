@@ -1,0 +1,76 @@
+"""The cluster stage: stance passages → stance clusters and article stances.
+
+Only passages not yet assigned with the current embedding model are read;
+existing clusters keep their ids, labels and centroids, so a run after a
+night's crawl only places the new passages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from veille.config import Config
+from veille.errors import VeilleError
+from warehouse.records import ClusterRecord, PassageStance
+from warehouse.store import Store
+
+
+@dataclass(frozen=True)
+class ClusterSummary:
+    passages: int
+    assigned: int
+    waiting: int
+    clusters: int
+    emergent: int
+
+    def line(self) -> str:
+        return (f"cluster: {self.passages} new passages, {self.assigned} assigned, {self.waiting} waiting; "
+                f"{self.clusters} stance clusters with members ({self.emergent} emergent)")
+
+
+def cluster_stage(config: Config) -> ClusterSummary:
+    from nlp.embeddings import load_encoder
+    from nlp.stances.clustering import ClusteringConfig, ClusterState, PassageInput, update_clusters
+    from nlp.stances.seeded import SeededStances, Thresholds, UncalibratedModelError
+    from nlp.stances.taxonomy import Taxonomy
+    from nlp.topic import Topic
+
+    store = Store(config.db)
+    store.migrate()
+    encoder = load_encoder(config.models.embedding, config.models.cache_dir)
+    model_id = encoder.model_id
+    try:
+        thresholds = Thresholds.load(model_id)
+    except UncalibratedModelError as error:
+        raise VeilleError(str(error)) from None
+    topic = Topic.load()
+    seeded = SeededStances.from_taxonomy(Taxonomy.load(), encoder)
+    existing = [
+        ClusterState(
+            cluster_id=c.cluster_id, kind=c.kind, label=c.label, labels=c.labels, centroid=c.centroid,
+            size=c.size, keywords=c.keywords, polarity=c.polarity, representatives=tuple(c.representatives),
+        )
+        for c in store.clusters(model_id)
+    ]
+    passages = store.passages_to_cluster(model_id)
+    inputs = [PassageInput(p.passage_id, p.text, p.language) for p in passages]
+    vectors = np.stack([p.vector for p in passages]) if passages else np.zeros((0, encoder.dimension), np.float32)
+    result = update_clusters(inputs, vectors, seeded, existing, topic, ClusteringConfig(thresholds))
+    records = [
+        ClusterRecord(
+            cluster_id=c.cluster_id, label=c.label, kind=c.kind, polarity=c.polarity, labels=dict(c.labels),
+            keywords={k: list(v) for k, v in c.keywords.items()}, representatives=list(c.representatives),
+            model_id=model_id, centroid=c.centroid, size=c.size,
+        )
+        for c in result.clusters
+    ]
+    stances = [PassageStance(a.passage_id, a.cluster_id, a.score, a.polarity) for a in result.assignments]
+    store.save_clustering(records, stances, model_id)
+    assigned = sum(a.cluster_id is not None for a in result.assignments)
+    populated = [c for c in result.clusters if c.size > 0]
+    return ClusterSummary(
+        passages=len(passages), assigned=assigned, waiting=len(passages) - assigned,
+        clusters=len(populated), emergent=sum(c.kind == "emergent" for c in populated),
+    )
