@@ -2,7 +2,8 @@
 
 Chinese labels need a font with CJK glyphs. When fontconfig knows one it is
 used as a fallback after DejaVu Sans; when none is installed, a label that
-needs one is replaced by its English name, so a chart never shows empty boxes.
+needs one is replaced by its English name (or its id), so a chart never shows
+empty boxes.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ def stance_chart(stances: Sequence[LanguageStances]) -> bytes | None:
             axes.bar_label(bars, labels=[percent(s) if s >= 0.08 else "" for s in shares],
                            label_type="center", color=_ink(colours[cluster_id]), fontsize=9)
         axes.set_xlim(0, 1)
-        axes.xaxis.set_major_formatter(lambda value, _: f"{value:.0%}")
+        axes.xaxis.set_major_formatter(lambda value, _: percent(value))
         axes.set_xlabel("share of the stances taken in relevant articles; (n) = articles taking one")
         figure.legend(loc="outside lower center", ncols=2, frameon=False, fontsize=9)
 

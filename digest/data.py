@@ -21,6 +21,7 @@ TOP_STORIES = 8
 TOP_ENTITIES = 8
 FOOTER_QUERIES = ("digest_footer_articles", "digest_footer_mentions")
 
+
 def _utc(moment: datetime | None) -> datetime | None:
     return moment.astimezone(timezone.utc) if moment is not None else None
 

@@ -21,11 +21,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.message import EmailMessage
+from email.utils import getaddresses
 from pathlib import Path
 
 from digest.weeks import IsoWeek
 from veille.config import SmtpConfig
 from veille.errors import VeilleError
+from warehouse.db import WarehouseError
 from warehouse.digests import DigestLog
 
 BACKOFF_SECONDS = 2.0
@@ -65,8 +67,8 @@ class SendResult:
 
 
 def list_key(recipients: Sequence[str]) -> str:
-    """The same key for the same set of addresses, whatever their order or case."""
-    canonical = "\n".join(sorted({address.strip().lower() for address in recipients}))
+    """The same key for the same set of addresses, whatever their order, case or display names."""
+    canonical = "\n".join(sorted({address.strip().lower() for _, address in getaddresses(list(recipients))}))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
@@ -103,11 +105,14 @@ def _credentials(config: SmtpConfig) -> tuple[str, str] | None:
 
 
 def _reply(error: smtplib.SMTPResponseException) -> str:
-    text = error.smtp_error.decode("utf-8", "replace") if isinstance(error.smtp_error, bytes) else str(error.smtp_error)
+    reply = error.smtp_error
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
     return f"{error.smtp_code} {' '.join(text.split())}".strip()
 
 
-def _attempt(message: EmailMessage, config: SmtpConfig, login: tuple[str, str] | None) -> dict[str, tuple[int, bytes]]:
+def _attempt(
+    message: EmailMessage, config: SmtpConfig, login: tuple[str, str] | None
+) -> dict[str, tuple[int, bytes]]:
     """One connection: connect, secure, log in, send. Returns the refused recipients."""
     where = f"{config.host}:{config.port}"
     context = ssl.create_default_context()
@@ -165,7 +170,9 @@ def _attempt(message: EmailMessage, config: SmtpConfig, login: tuple[str, str] |
     except socket.gaierror:
         raise DigestSendError(f"cannot resolve the SMTP host {config.host!r}: check [smtp] host") from None
     except ConnectionRefusedError:
-        raise _Temporary(f"SMTP server {where} refused the connection (is it running?)") from None
+        raise _Temporary(
+            f"SMTP server {where} refused the connection; check that it runs, and [smtp] host and port"
+        ) from None
     except TimeoutError:
         raise _Temporary(f"SMTP server {where} did not answer within {config.timeout:g} s") from None
     except OSError as error:
@@ -215,7 +222,13 @@ def send_digest(
         return SendResult(sent=False, week=str(week), recipients=recipients, sent_at=previous, message_id=None)
     refused = deliver(message, config, sleep=sleep)
     sent_at = datetime.now(timezone.utc)
-    digest_log.record(str(week), key, recipients, str(message["Subject"]), str(message["Message-ID"]), sent_at)
+    try:
+        digest_log.record(str(week), key, recipients, str(message["Subject"]), str(message["Message-ID"]), sent_at)
+    except WarehouseError as error:
+        raise DigestSendError(
+            f"the server accepted the digest of week {week} but recording it failed ({error}), "
+            "so the next run would send it again"
+        ) from None
     return SendResult(
         sent=True,
         week=str(week),

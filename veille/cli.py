@@ -24,12 +24,19 @@ EXIT_USAGE = 2
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
+    """Imported only when an error is being reported, to keep start-up light."""
     from crawlers.sources import SourceRegistryError
+    from nlp.embeddings import EncoderUnavailableError
+    from nlp.entities.kb import KnowledgeBaseError
+    from nlp.entities.pipelines import ModelNotInstalledError
+    from nlp.stances.taxonomy import TaxonomyError
+    from nlp.topic import TopicError
     from veille.config import ConfigError
     from veille.errors import VeilleError
     from warehouse.db import WarehouseError
 
-    return ConfigError, SourceRegistryError, WarehouseError, VeilleError
+    return (ConfigError, SourceRegistryError, WarehouseError, VeilleError, EncoderUnavailableError,
+            KnowledgeBaseError, ModelNotInstalledError, TaxonomyError, TopicError)
 
 
 def _fail(message: str, code: int = EXIT_FAILURE) -> None:
@@ -42,11 +49,14 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from digest.weeks import WeekError
         from warehouse.query import QueryError
 
         try:
             return command(*args, **kwargs)
         except QueryError as error:
+            _fail(str(error), EXIT_USAGE)
+        except WeekError as error:
             _fail(str(error), EXIT_USAGE)
         except _user_errors() as error:
             _fail(str(error))

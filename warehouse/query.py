@@ -112,6 +112,8 @@ def render(result: QueryResult, fmt: str, output: Path | None = None) -> str | N
 
 
 def _cell(value: Any, width: int = 60) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
     text = "NULL" if value is None else str(_plain(value))
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"

@@ -2,15 +2,16 @@
 
 Candidates are runs of up to three tokens that start with a capital letter and were not
 matched exactly. A candidate links to an alias when, ignoring case and spacing, both
-start with the same letter, carry the same numbers, and differ by a single edit (a
-transposition counts as one: "Claude Monet" is two edits from "Claude Sonnet").
+start with the same letter, carry the same numbers, and differ by one edit, or two for
+aliases of ten characters or more ("Doubou 1.5 Pro"); a transposition counts as one.
 
 What keeps ordinary words out:
 * only unambiguous aliases of six characters or more take part;
 * a candidate that is itself a known alias (an ambiguous name left unlinked for lack of
   context, such as "Mistral") is never bent into a neighbouring one ("Mixtral");
 * a candidate made only of words the language's vocabulary knows ("Internal",
-  "Command", "Swiss AG") is not a misspelling;
+  "Command", "Swiss AG", "Claude Monet" two edits from "Claude Sonnet") is not a
+  misspelling;
 * a candidate that only adds or drops letters at the end ("Googled", "Anthropics") is
   a different word, and its short words ("AI", "Pro", "1.5") must be the alias's own.
 """
@@ -26,9 +27,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .kb import Alias, alias_key
-from .patterns import HYPHENS
+from .patterns import HYPHEN
 
 MIN_LENGTH = 6
+LONG_ALIAS = 10
 MAX_TOKENS = 3
 _NUMBERS = re.compile(r"\d+")
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -93,7 +95,7 @@ class FuzzyLinker:
     def _continues(self, word: str, taken: bool) -> bool:
         if taken:
             return False
-        return word in HYPHENS or (word.replace(".", "").isalnum() and word.lower() not in self.stop_words)
+        return word == HYPHEN or (word.replace(".", "").isalnum() and word.lower() not in self.stop_words)
 
     def _closest(self, words: Sequence[str]) -> tuple[int, Alias] | None:
         key = alias_key("".join(words))
@@ -102,16 +104,17 @@ class FuzzyLinker:
         if key in self.known:
             exact = self.known[key]
             return None if exact is None else (0, exact)
-        best = process.extractOne(key, self.by_initial.get(key[0], ()), scorer=OSA.distance, score_cutoff=1)
+        best = process.extractOne(key, self.by_initial.get(key[0], ()), scorer=OSA.distance, score_cutoff=2)
         if best is None:
             return None
         target, distance = best[0], int(best[1])
         if (
-            _NUMBERS.findall(key) != _NUMBERS.findall(target)
+            distance > (2 if len(target) >= LONG_ALIAS else 1)
+            or _NUMBERS.findall(key) != _NUMBERS.findall(target)
             or key.startswith(target)
             or target.startswith(key)
             or all(word.lower() in self.vocabulary for word in words if word.isalpha())
-            or any(len(word) <= 3 and alias_key(word) not in target for word in words if word not in HYPHENS)
+            or any(len(word) <= 3 and alias_key(word) not in target for word in words if word != HYPHEN)
         ):
             return None
         return distance, self.known[target]

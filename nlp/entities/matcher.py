@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from .context import Candidate, ContextJudge, case_fits, load_cues
 from .fuzzy import FuzzyLinker
 from .kb import Alias, KnowledgeBase
-from .patterns import compile_patterns, version_end
+from .patterns import HYPHEN, alias_pieces, compile_patterns, version_end
 from .pipelines import ModelNotInstalledError, chinese_pipeline, load_tokenizing_pipeline
 
 __all__ = ["DEFAULT_MODELS", "EntityMatcher", "Mention", "ModelNotInstalledError"]
@@ -64,7 +64,8 @@ class EntityMatcher:
         if language not in ALIAS_LANGUAGES:
             return [[] for _ in texts]
         matcher = self._matcher(language)
-        return [matcher.mentions(doc) for doc in matcher.nlp.pipe(texts, batch_size=batch_size)]
+        docs = matcher.nlp.pipe(texts, batch_size=batch_size)
+        return [matcher.mentions(doc, text) for doc, text in zip(docs, texts)]
 
     def pipeline(self, language: str) -> Language:
         """The spaCy pipeline used for a language (loaded on first use)."""
@@ -99,12 +100,14 @@ class _LanguageMatcher:
             config={"spans_key": SPANS_KEY, "phrase_matcher_attr": "LOWER", "validate": False},
         )
         ruler.add_patterns(compile_patterns(aliases, tokenize))
+        self.pieces = [alias_pieces(alias.alias, tokenize) for alias in aliases]
         self.judge = ContextJudge(kb, load_cues(), language, tokenize)
         ambiguous = {alias for alias in aliases if kb.needs_context(alias)}
         self.versionable = {e.entity_id for e in kb.entities.values() if e.kind == "model"}
         self.fuzzy = FuzzyLinker(aliases, ambiguous, nlp.Defaults.stop_words, vocabulary)
 
-    def mentions(self, doc: Doc) -> list[Mention]:
+    def mentions(self, doc: Doc, text: str) -> list[Mention]:
+        """Mentions in ``doc``, the tokenized ``text`` (surfaces are cut from ``text`` itself)."""
         words = [token.text for token in doc]
         candidates = self._candidates(doc, words)
         accepted = self.judge.keep(doc, words, candidates)
@@ -115,11 +118,13 @@ class _LanguageMatcher:
                 continue
             taken[candidate.start : candidate.end] = [True] * (candidate.end - candidate.start)
             span = doc[candidate.start : candidate.end]
-            mentions.append(Mention(candidate.entity_id, span.text, span.start_char, span.end_char, "exact", 1.0))
+            surface = text[span.start_char : span.end_char]
+            mentions.append(Mention(candidate.entity_id, surface, span.start_char, span.end_char, "exact", 1.0))
         for match in self.fuzzy.link(words, taken):
             span = doc[match.start : match.end]
+            surface = text[span.start_char : span.end_char]
             mentions.append(
-                Mention(match.alias.entity_id, span.text, span.start_char, span.end_char, "fuzzy", round(match.score, 3))
+                Mention(match.alias.entity_id, surface, span.start_char, span.end_char, "fuzzy", round(match.score, 3))
             )
         return sorted(mentions, key=lambda m: m.start_char)
 
@@ -128,9 +133,11 @@ class _LanguageMatcher:
         a model name without a version also gives a candidate with the version that follows it."""
         best: dict[tuple[int, int, str], Candidate] = {}
         for span in doc.spans[SPANS_KEY]:
-            alias = self.aliases[int(span.label_)]
+            index = int(span.label_)
+            alias = self.aliases[index]
             ambiguous = self.kb.needs_context(alias)
-            if not case_fits(span.text, alias.alias, ambiguous):
+            written = [word for word in words[span.start : span.end] if word != HYPHEN]
+            if not case_fits(written, self.pieces[index], ambiguous):
                 continue
             found = [Candidate(span.start, span.end, span.id_, ambiguous, versioned=False)]
             if alias.entity_id in self.versionable:

@@ -19,7 +19,7 @@ from typing import Any
 
 from .kb import Alias
 
-HYPHENS = ("-", "\u2010", "\u2011")
+HYPHEN = "-"
 _VERSION = re.compile(r"^\d{1,2}(\.\d{1,2})?$")
 _LETTER = re.compile(r"^[A-Z]$")
 _MAX_TOGGLED_GAPS = 5
@@ -29,7 +29,7 @@ Tokenize = Callable[[str], list[str]]
 
 def alias_pieces(alias: str, tokenize: Tokenize) -> list[str]:
     """The alias as the pipeline cuts it, hyphens dropped."""
-    return [word for word in tokenize(alias) if word not in HYPHENS and not word.isspace()]
+    return [word for word in tokenize(alias) if word != HYPHEN and not word.isspace()]
 
 
 def spellings(pieces: Sequence[str]) -> list[str]:
@@ -54,7 +54,7 @@ def version_end(words: Sequence[str], end: int) -> int | None:
     """Where a version number written right after ``words[:end]`` ends, if one is there."""
 
     def past_hyphen(at: int) -> int:
-        return at + 1 if at < len(words) and words[at] in HYPHENS else at
+        return at + 1 if at < len(words) and words[at] == HYPHEN else at
 
     at = past_hyphen(end)
     if at < len(words) and _LETTER.match(words[at]):

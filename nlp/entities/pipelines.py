@@ -5,6 +5,9 @@ Model names are written in many ways ("Qwen2.5-Max", "Qwen 2.5 Max", "qwen2.5 ma
 token is cut again into pieces at hyphens and where letters meet digits. Text and
 knowledge-base names then go through the same cuts, and a phrase pattern only has to
 choose, between two pieces, whether a hyphen stands there.
+
+Before tokenizing, no-break and thin spaces become spaces and the Unicode hyphens
+become "-": one character for one, so offsets still point into the original text.
 """
 
 from __future__ import annotations
@@ -25,7 +28,11 @@ _UNUSED = (
     "tok2vec", "transformer", "tagger", "morphologizer", "parser", "senter", "attribute_ruler",
     "lemmatizer", "trainable_lemmatizer", "ner", "entity_ruler", "span_ruler", "textcat", "spancat",
 )
-_PIECE_BOUNDARY = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\w)[-\u2010\u2011](?=\w)")
+_PIECE_BOUNDARY = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\w)-(?=\w)")
+_PLAIN = str.maketrans({
+    "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ", "\u3000": " ",
+    "\u2010": "-", "\u2011": "-", "\uff0d": "-",
+})
 _MAX_LENGTH = 5_000_000
 
 
@@ -54,7 +61,7 @@ class PieceTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        doc = self.base(text)
+        doc = self.base(text.translate(_PLAIN))
         words: list[str] = []
         spaces: list[bool] = []
         cut = False
@@ -91,7 +98,7 @@ class JiebaTokenizer:
     def __call__(self, text: str) -> Doc:
         words: list[str] = []
         spaces: list[bool] = []
-        for word in self.segmenter.cut(text, cut_all=False):
+        for word in self.segmenter.cut(text.translate(_PLAIN), cut_all=False):
             if word == " " and words and not spaces[-1]:
                 spaces[-1] = True
             elif word:

@@ -1,0 +1,1 @@
+"""Stances on AI open-sourcing: passages, the seeded taxonomy, clusters and their calibration."""

@@ -122,7 +122,7 @@ class Inbox:
         self.deferrals = 0  # RCPT commands to answer with 451
         self.refused: set[str] = set()  # addresses to answer with 550
 
-    async def handle_RCPT(self, server, session, envelope: Envelope, address: str, rcpt_options) -> str:
+    async def handle_RCPT(self, server, _client, envelope: Envelope, address: str, rcpt_options) -> str:
         if self.deferrals:
             self.deferrals -= 1
             return "451 4.3.0 try again later"
@@ -131,7 +131,7 @@ class Inbox:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope: Envelope) -> str:
+    async def handle_DATA(self, server, _client, envelope: Envelope) -> str:
         self.data_calls += 1
         if self.hang_ups:
             self.hang_ups -= 1

@@ -1,7 +1,3 @@
-from pathlib import Path
-
-import pytest
-
 from digest.data import gather
 from digest.weeks import IsoWeek
 from warehouse.query import run_query
@@ -83,7 +79,7 @@ def test_footer_queries_run_with_veille_query(db, data):
     articles, mentions = data.footer
     assert "'" in articles.sql and "$" not in articles.command and '"' not in articles.sql
     assert articles.command.startswith('veille query "SELECT')
-    result = run_query(db, articles.sql, Path(db).parent)
+    result = run_query(db, articles.sql, db.parent)
     assert len(result.rows) == 7
-    result = run_query(db, mentions.sql, Path(db).parent)
+    result = run_query(db, mentions.sql, db.parent)
     assert ("lab", "DeepSeek", "zh", 1) in result.rows

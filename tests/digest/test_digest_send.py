@@ -4,7 +4,6 @@ import ssl
 import subprocess
 from email import policy
 
-import duckdb
 import pytest
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
@@ -12,6 +11,7 @@ from digest.compose import compose
 from digest.data import gather
 from digest.send import DigestSendError, deliver, list_key, send_digest
 from warehouse.digests import DigestLog
+from warehouse.query import run_query
 from warehouse.store import Store
 
 SENDER = "veille <veille@example.org>"
@@ -33,18 +33,17 @@ def login_env(monkeypatch):
 
 
 def recorded(db) -> list[tuple]:
-    with duckdb.connect(str(db), read_only=True) as connection:
-        return connection.execute("SELECT week, list_key, recipients, message_id FROM digests").fetchall()
+    """The digests log, read as a user would with ``veille query``."""
+    return run_query(db, "SELECT week, list_key, recipients, message_id FROM digests", db.parent).rows
 
 
 def checking(user: str, password: str, calls: list):
-    def authenticator(server, session, envelope, mechanism, auth_data):
+    """An aiosmtpd authenticator that accepts only this login (and notes each attempt)."""
+
+    def authenticator(server, _client, envelope, mechanism, auth_data):
         calls.append(mechanism)
-        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
-            user.encode(),
-            password.encode(),
-        )
-        return AuthResult(success=ok, handled=False)
+        expected = LoginPassword(user.encode(), password.encode())
+        return AuthResult(success=auth_data == expected, handled=False)
 
     return authenticator
 
@@ -52,6 +51,7 @@ def checking(user: str, password: str, calls: list):
 def test_list_key_ignores_order_and_case():
     assert list_key(["B@example.org", "a@example.org"]) == list_key(["a@example.org", "b@example.org"])
     assert list_key(["a@example.org"]) != list_key(["a@example.org", "b@example.org"])
+    assert list_key(["Ana <A@example.org>"]) == list_key(["a@example.org"])
 
 
 def test_accepted_once_then_refused_unless_forced(data, db, week, smtp_server, smtp_config, inbox):
@@ -150,7 +150,8 @@ def test_server_down_then_up(empty_db, week, message, smtp_server, smtp_config, 
     with pytest.raises(DigestSendError) as caught:
         send_digest(empty_db, week, message, smtp_config(port), sleep=delays.append)
     assert str(caught.value) == (
-        f"SMTP server 127.0.0.1:{port} refused the connection (is it running?) (gave up after 3 attempts)"
+        f"SMTP server 127.0.0.1:{port} refused the connection; check that it runs, and [smtp] host and port"
+        " (gave up after 3 attempts)"
     )
     assert delays == [2.0, 4.0]
     assert recorded(empty_db) == []

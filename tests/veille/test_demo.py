@@ -1,0 +1,48 @@
+"""The whole pipeline, offline, on the bundled demo site: `veille demo`, twice."""
+
+import email
+from email import policy
+from pathlib import Path
+
+import duckdb
+import pytest
+
+
+def scalar(db: Path, sql: str):
+    with duckdb.connect(str(db), read_only=True) as connection:
+        return connection.execute(sql).fetchone()[0]
+
+
+@pytest.mark.slow
+def test_demo_end_to_end_and_idempotent(tmp_path, veille):
+    out = tmp_path / "demo"
+    first = veille("demo", "--out", str(out), cwd=tmp_path, timeout=600)
+    assert first.returncode == 0, first.stderr
+    db = out / "veille.duckdb"
+    assert "Traceback" not in first.stderr
+
+    languages = {row for row in duckdb.connect(str(db), read_only=True).execute(
+        "SELECT DISTINCT language FROM articles WHERE relevant").fetchall()}
+    assert {("en",), ("fr",), ("zh",)} <= languages
+    assert scalar(db, "SELECT count(DISTINCT entity_id) FROM mentions") >= 10
+    assert scalar(db, "SELECT count(DISTINCT cluster_id) FROM article_stances") >= 3
+    assert scalar(db, "SELECT count(*) FROM articles WHERE NOT relevant") >= 6  # the off-topic pages
+    gbk = scalar(db, "SELECT a.text FROM articles a JOIN pages p ON p.page_id = a.article_id "
+                     "WHERE p.charset = 'gb18030'")
+    assert "昇腾" in gbk and "\ufffd" not in gbk
+
+    eml = next((out / "digest").glob("*.eml"))
+    message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert message.get_content_type() == "multipart/alternative"
+    kinds = {part.get_content_type() for part in message.walk()}
+    assert {"text/plain", "text/html"} <= kinds
+    assert "veille" in first.stdout and "stance clusters" in first.stdout
+
+    counts = "SELECT (SELECT count(*) FROM pages), (SELECT count(*) FROM articles), (SELECT count(*) FROM mentions)"
+    with duckdb.connect(str(db), read_only=True) as connection:
+        before = connection.execute(counts).fetchone()
+    second = veille("demo", "--out", str(out), cwd=tmp_path, timeout=600)
+    assert second.returncode == 0, second.stderr
+    with duckdb.connect(str(db), read_only=True) as connection:
+        assert connection.execute(counts).fetchone() == before
+    assert "skipped_known" in second.stdout and "process: 0 pages" in second.stdout
