@@ -36,15 +36,6 @@ def _as_datetime(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=timezone.utc)
 
 
-def markup_date(html: str, fetched_at: datetime) -> datetime | None:
-    """The original publication date declared in the page's markup."""
-    found = htmldate.find_date(
-        html, original_date=True, extensive_search=False, outputformat="%Y-%m-%d",
-        max_date=fetched_at.strftime("%Y-%m-%d"),
-    )
-    return _as_datetime(date.fromisoformat(found)) if found else None
-
-
 def guessed_date(html: str, fetched_at: datetime) -> datetime | None:
     """htmldate's broader search, which may guess from any date on the page."""
     found = htmldate.find_date(
@@ -88,19 +79,25 @@ def _parse(match: re.Match[str], language: str | None) -> datetime | None:
 
 
 def publication_date(
-    html: str,
+    html: str | None,
+    markup: date | None,
     head_text: str,
     language: str | None,
     fetched_at: datetime,
     hint: datetime | None = None,
 ) -> datetime | None:
-    """The article's original publication date, by the order of trust above."""
+    """The article's original publication date, by the order of trust above.
+
+    ``markup`` is the date htmldate read from the markup without guessing
+    (trafilatura computes it during extraction); the broad search of the HTML
+    runs only when nothing else gives a date.
+    """
+    if markup is not None and _as_datetime(markup) <= fetched_at:
+        return _as_datetime(markup)
     for found in (
-        markup_date(html, fetched_at),
         byline_date(head_text, language, fetched_at),
         hint if hint is not None and hint <= fetched_at else None,
-        guessed_date(html, fetched_at),
     ):
         if found is not None:
             return found
-    return None
+    return guessed_date(html, fetched_at) if html else None

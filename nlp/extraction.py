@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import trafilatura
 
@@ -38,7 +38,8 @@ class Extracted:
     author: str | None
     site_name: str | None
     text: str
-    head_text: str  # the text above the article body (headline, byline), for dates
+    head_text: str  # the beginning of the text (headline, byline), for dates
+    markup_date: date | None = None  # the original date the page's markup declares
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,23 @@ def is_long_enough(text: str) -> bool:
     return len(text) >= MIN_CHARACTERS_DEFAULT
 
 
-def extract(html: str, url: str, body_xpath: str | None = None) -> Extracted | NoArticle:
+def _date_params(fetched_at: datetime | None) -> dict:
+    """htmldate without its broad search: only dates the markup declares.
+
+    The broad search (and its all-locales date parsing) is slow and guesses;
+    ``nlp.dates`` reads the byline first and keeps the guess as a last resort.
+    """
+    params: dict = {"original_date": True, "extensive_search": False}
+    if fetched_at is not None:
+        params["max_date"] = fetched_at.strftime("%Y-%m-%d")
+    return params
+
+
+def extract(html: str, url: str, body_xpath: str | None = None,
+            fetched_at: datetime | None = None) -> Extracted | NoArticle:
     """The article in ``html``, or why there is none."""
+    options = {"url": url, "with_metadata": True, "include_comments": False,
+               "date_extraction_params": _date_params(fetched_at)}
     if body_xpath:
         from lxml import html as lxml_html
 
@@ -82,12 +98,10 @@ def extract(html: str, url: str, body_xpath: str | None = None) -> Extracted | N
             nodes = []
         if nodes:
             text = "\n".join(n.text_content().strip() for n in nodes if hasattr(n, "text_content"))
-            document = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
+            document = trafilatura.bare_extraction(html, **options)
             if document is not None and text.strip():
                 return _result(document.as_dict(), text.strip())
-    document = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=True
-    )
+    document = trafilatura.bare_extraction(html, include_tables=True, **options)
     if document is None:
         return NoArticle("no_text")
     data = document.as_dict()
@@ -105,17 +119,12 @@ def _result(data: dict, text: str) -> Extracted:
         text = text[len(title):].lstrip()
     head = text[:400]
     author = _clean_author(data.get("author")) or _byline_author(head)
+    found = data.get("date")
     return Extracted(
         title=title,
         author=author,
         site_name=(data.get("sitename") or "").strip() or None,
         text=text,
         head_text=head,
+        markup_date=date.fromisoformat(found[:10]) if found else None,
     )
-
-
-def published_at(html: str, extracted: Extracted, language: str | None, fetched_at: datetime,
-                 hint: datetime | None) -> datetime | None:
-    from nlp.dates import publication_date
-
-    return publication_date(html, extracted.head_text, language, fetched_at, hint)

@@ -5,8 +5,10 @@ and AI terms of the article's language (``topic.toml``), the distinct labs and
 models of the knowledge base it mentions, and the embedding similarity of the
 article to the topic's descriptions (in any language, since the model is
 multilingual). An article is relevant when the weighted score clears the
-threshold and it speaks both of openness and of AI: open-source software news
-with no AI, and AI news with no openness angle, are the hard negatives.
+threshold and it speaks both of openness and of AI (AI terms, or a model of
+the knowledge base: a lab alone, such as Huawei in a story about its operating
+system, does not make a story about AI). Open-source software news with no AI,
+and AI news with no openness angle, are the hard negatives.
 """
 
 from __future__ import annotations
@@ -47,7 +49,8 @@ class RelevanceScorer:
         self.threshold = threshold
         self.weights = weights
 
-    def score(self, text: str, language: str, entity_count: int, document_vector: np.ndarray) -> Relevance:
+    def score(self, text: str, language: str, entity_count: int, model_count: int,
+              document_vector: np.ndarray) -> Relevance:
         w = self.weights
         terms = self.topic.terms.get(language)
         ai_terms = self.topic.ai_terms.get(language)
@@ -63,5 +66,5 @@ class RelevanceScorer:
             + w.entities * min(1.0, entity_count / w.entity_saturation)
             + w.similarity * float(scaled_similarity)
         )
-        relevant = score >= self.threshold and openness_hits > 0 and (ai_hits > 0 or entity_count > 0)
+        relevant = score >= self.threshold and openness_hits > 0 and (ai_hits > 0 or model_count > 0)
         return Relevance(round(score, 4), relevant, openness_hits, ai_hits)

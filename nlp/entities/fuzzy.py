@@ -10,8 +10,8 @@ What keeps ordinary words out:
 * a candidate that is itself a known alias (an ambiguous name left unlinked for lack of
   context, such as "Mistral") is never bent into a neighbouring one ("Mixtral");
 * a candidate made only of words the language's vocabulary knows ("Internal",
-  "Command", "Swiss AG", "Claude Monet" two edits from "Claude Sonnet") is not a
-  misspelling;
+  "Command", "Swiss AG", "Claude Monet" two edits from "Claude Sonnet", "Open AI" in a
+  title-case headline) is not a misspelling;
 * a candidate that only adds or drops letters at the end ("Googled", "Anthropics") is
   a different word, and its short words ("AI", "Pro", "1.5") must be the alias's own.
 """
@@ -101,6 +101,8 @@ class FuzzyLinker:
         key = alias_key("".join(words))
         if len(key) < MIN_LENGTH:
             return None
+        if all(word.lower() in self.vocabulary for word in words if word.isalpha()):
+            return None
         if key in self.known:
             exact = self.known[key]
             return None if exact is None else (0, exact)
@@ -113,7 +115,6 @@ class FuzzyLinker:
             or _NUMBERS.findall(key) != _NUMBERS.findall(target)
             or key.startswith(target)
             or target.startswith(key)
-            or all(word.lower() in self.vocabulary for word in words if word.isalpha())
             or any(len(word) <= 3 and alias_key(word) not in target for word in words if word != HYPHEN)
         ):
             return None

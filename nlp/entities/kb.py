@@ -101,21 +101,14 @@ class KnowledgeBase:
             parent_id = parent.parent_id
         return chain
 
-    def lab_of(self, entity_id: str) -> Entity | None:
-        """The lab an entity belongs to (itself for a lab)."""
+    def lab_of(self, entity_id: str) -> Entity:
+        """The lab an entity belongs to (itself for a lab); loading guarantees every model has one."""
         entity = self.entities[entity_id]
-        if entity.kind == "lab":
-            return entity
-        return next((e for e in self.ancestors(entity_id) if e.kind == "lab"), None)
+        return entity if entity.kind == "lab" else self.ancestors(entity_id)[-1]
 
     def related(self, first_id: str, second_id: str) -> bool:
-        """Whether one entity descends from the other or both come from the same lab."""
-        first_lab, second_lab = self.lab_of(first_id), self.lab_of(second_id)
-        if first_lab is not None and first_lab == second_lab:
-            return True
-        return any(e.entity_id == second_id for e in self.ancestors(first_id)) or any(
-            e.entity_id == first_id for e in self.ancestors(second_id)
-        )
+        """Whether both entities come from the same lab (so one may descend from the other)."""
+        return self.lab_of(first_id) == self.lab_of(second_id)
 
 
 class _Builder:

@@ -17,7 +17,8 @@ import numpy as np
 
 from nlp import CODE_VERSION
 from nlp.charset import decode_html
-from nlp.extraction import Extracted, NoArticle, extract, is_long_enough, published_at
+from nlp.dates import publication_date
+from nlp.extraction import Extracted, NoArticle, extract, is_long_enough
 from nlp.language import ANALYSED, chinese_script, detect_language
 from veille.config import Config
 from warehouse.records import (
@@ -30,7 +31,7 @@ from warehouse.records import (
 )
 from warehouse.store import DOCUMENT_HASH_PREFIX, text_hash
 
-DOCUMENT_CHARACTERS = 1500
+DOCUMENT_CHARACTERS = 800
 """How much of an article (after its title) its document embedding reads."""
 
 
@@ -112,9 +113,8 @@ class Analyser:
             language = page.hint_language
         else:
             language = detect_language(extracted.text) or page.hint_language or "und"
-        article_date = published_at(html, extracted, language, page.fetched_at, page.hint_published) if html else None
-        if article_date is None and page.hint_published is not None:
-            article_date = page.hint_published
+        article_date = publication_date(html, extracted.markup_date, extracted.head_text, language,
+                                        page.fetched_at, page.hint_published)
         title = page.hint_title if page.origin == "ingest" and page.hint_title else extracted.title or page.hint_title
         base = dict(
             article_id=page.page_id, url=page.url, source=page.source, title=title, author=extracted.author,
@@ -138,7 +138,9 @@ class Analyser:
         document_text = f"{title or ''}\n{text[:DOCUMENT_CHARACTERS]}"
         document_vector = self.encoder.encode([document_text])[0]
         embeddings = [EmbeddingRecord(DOCUMENT_HASH_PREFIX + article_id, self.encoder.model_id, document_vector)]
-        relevance = self.relevance.score(text, language, len({m.entity_id for m in found}), document_vector)
+        entity_ids = {m.entity_id for m in found}
+        models = sum(self.knowledge_base.entities[e].kind == "model" for e in entity_ids)
+        relevance = self.relevance.score(text, language, len(entity_ids), models, document_vector)
         passages: list[PassageRecord] = []
         if relevance.relevant:
             passages, passage_embeddings = self._passages(article_id, text, language)
@@ -177,7 +179,7 @@ def _read_document(page: PageRecord) -> tuple[str | None, Extracted] | NoArticle
             return NoArticle("too_short")
         return None, Extracted(title=None, author=None, site_name=None, text=text, head_text=text[:400])
     html, _ = decode_html(page.body, page.charset)
-    extracted = extract(html, page.final_url)
+    extracted = extract(html, page.final_url, fetched_at=page.fetched_at)
     if isinstance(extracted, NoArticle):
         return extracted
     return html, extracted
