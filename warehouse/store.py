@@ -378,6 +378,7 @@ _ENTITY_SCHEMA = pa.schema(
         ("kind", pa.string()),
         ("name", pa.string()),
         ("parent_id", pa.string()),
+        ("lab_id", pa.string()),
         ("country", pa.string()),
         ("openness", pa.string()),
         ("license", pa.string()),

@@ -8,6 +8,7 @@ def test_migrations_are_applied_once(tmp_path):
     store = Store(tmp_path / "w.duckdb")
     first = store.migrate()
     assert first == [f"{m.version:03d}_{m.name}" for m in migrations()]
+    assert len(first) >= 2
     assert store.migrate() == []
     with duckdb.connect(str(store.path), read_only=True) as connection:
         recorded = connection.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()
@@ -33,6 +34,6 @@ def test_design_columns_exist(warehouse):
 def test_init_command_is_idempotent(tmp_path, veille):
     db = tmp_path / "v.duckdb"
     first = veille("--db", str(db), "init", cwd=tmp_path, check=True)
-    assert "applied 001_initial" in first.stdout
+    assert "applied 001_initial, 002_entity_lab" in first.stdout
     second = veille("--db", str(db), "init", cwd=tmp_path, check=True)
     assert "up to date" in second.stdout

@@ -59,7 +59,7 @@ def nlp_version() -> str:
     date, so ``veille process`` redoes them without ``--reprocess``.
     """
     digest = hashlib.sha1()
-    for package, name in (("nlp.entities", "kb.toml"), ("nlp", "topic.toml")):
+    for package, name in (("nlp.entities", "kb.toml"), ("nlp.entities", "cues.toml"), ("nlp", "topic.toml")):
         digest.update(resources.files(package).joinpath(name).read_bytes())
     return f"{CODE_VERSION}+{digest.hexdigest()[:10]}"
 
@@ -93,7 +93,7 @@ class Analyser:
     def matcher(self):
         from nlp.entities.matcher import EntityMatcher
 
-        return EntityMatcher(self.knowledge_base, self.settings.spacy_models)
+        return EntityMatcher(self.knowledge_base, self.settings.spacy_models, cache_dir=self.settings.cache_dir)
 
     @cached_property
     def relevance(self):

@@ -66,7 +66,8 @@ def sync_knowledge_base(store: Store, analyser: Analyser) -> None:
     kb = analyser.knowledge_base
     entities = [
         {"entity_id": e.entity_id, "kind": e.kind, "name": e.name, "parent_id": e.parent_id,
-         "country": e.country, "openness": e.openness, "license": e.license}
+         "lab_id": kb.lab_of(e.entity_id).entity_id, "country": e.country, "openness": e.openness,
+         "license": e.license}
         for e in kb.entities.values()
     ]
     aliases = [{"entity_id": a.entity_id, "alias": a.alias, "language": a.language} for a in kb.aliases]

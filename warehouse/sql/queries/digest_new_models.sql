@@ -20,6 +20,6 @@ SELECT e.entity_id, e.name, lab.name AS lab, f.first_seen, f.first_title, f.firs
        f.articles
 FROM first_mentions AS f
 JOIN entities AS e USING (entity_id)
-LEFT JOIN entities AS lab ON lab.entity_id = e.parent_id
+LEFT JOIN entities AS lab ON lab.entity_id = coalesce(e.lab_id, e.parent_id)
 WHERE e.kind = 'model' AND f.first_seen >= $week_start
 ORDER BY f.articles DESC, f.first_seen, e.name;
