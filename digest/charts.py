@@ -95,7 +95,8 @@ def _render(draw: Callable[[Figure], None], height_inches: float) -> bytes:
         FigureCanvasAgg(figure)
         draw(figure)
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", facecolor="white", metadata={"Software": None})
+        figure.savefig(buffer, format="png", facecolor="white", metadata={"Software": None},
+                       bbox_inches="tight", pad_inches=0.15)  # a long legend widens the image, never clipped
     return buffer.getvalue()
 
 

@@ -303,8 +303,10 @@ def digest(ctx: Context, week: str | None, send: bool, out_dir: Path | None, for
       veille digest --send
     """
     from digest.run import build_digest
+    from warehouse.store import Store
 
     config = ctx.config
+    Store(config.db).migrate()
     outcome = build_digest(config.db, week, config.digest, config.smtp, send=send, out_dir=out_dir, force=force)
     click.echo(str(outcome))
 

@@ -91,6 +91,15 @@ def read_connection(
         connection.close()
 
 
+def pending_migrations(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """Migrations not yet applied to an open database (all of them for a foreign file)."""
+    try:
+        done = {row[0] for row in connection.execute(query("schema_migrations_versions")).fetchall()}
+    except duckdb.CatalogException:
+        done = set()
+    return [f"{m.version:03d}_{m.name}" for m in migrations() if m.version not in done]
+
+
 def migrate(path: Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> list[str]:
     """Create the file if needed and apply every migration not yet recorded.
 

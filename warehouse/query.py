@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.db import DEFAULT_LOCK_TIMEOUT, WarehouseError, read_connection
+from warehouse.db import DEFAULT_LOCK_TIMEOUT, WarehouseError, pending_migrations, read_connection
 
 FORMATS = ("table", "csv", "json", "parquet")
 _ALLOWED_STATEMENTS = {"SELECT", "EXPLAIN", "RELATION"}
@@ -47,6 +47,9 @@ def run_query(db: Path, sql: str, data_dir: Path, *, lock_timeout: float = DEFAU
         raise QueryError("no SQL given")
     config = {"autoload_known_extensions": False, "autoinstall_known_extensions": False}
     with read_connection(db, lock_timeout=lock_timeout, config=config) as connection:
+        if pending := pending_migrations(connection):
+            raise WarehouseError(f"{db} predates this version of veille ({', '.join(pending)} not applied); "
+                                 "run `veille init` to upgrade it")
         allowed = str(data_dir.resolve()) + "/"
         connection.execute("SET allowed_directories = [?]", [allowed])
         connection.execute("SET enable_external_access = false")
