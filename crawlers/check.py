@@ -11,8 +11,26 @@ from urllib.parse import urlsplit
 
 from crawlers.feeds import MalformedFeed, parse_feed, parse_sitemap
 from crawlers.middlewares import is_internal
+from crawlers.run import user_agent
 from crawlers.sources import Source, SourceRegistry
 from veille.config import CrawlConfig
+
+
+class _InternalRedirect(urllib.error.URLError):
+    """A redirect pointed at an internal address the source does not allow."""
+
+
+class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects, but never to an internal address (as the crawler's guard)."""
+
+    def __init__(self, allowed: frozenset[str]) -> None:
+        self.allowed = allowed
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        host = urlsplit(newurl).hostname or ""
+        if host not in self.allowed and is_internal(host):
+            raise _InternalRedirect(f"redirect to {host}")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 def _reachable(host: str) -> bool:
@@ -24,17 +42,23 @@ def _reachable(host: str) -> bool:
 
 
 def _check(url: str, kind: str, source: Source, config: CrawlConfig) -> str:
+    allowed = source.hosts if source.allow_private_network else frozenset()
     host = urlsplit(url).hostname or ""
-    if is_internal(host) and not source.allow_private_network:
+    if host not in allowed and is_internal(host):
         return "refused: internal address"
-    request = urllib.request.Request(url, headers={"User-Agent": config.user_agent})
+    opener = urllib.request.build_opener(_GuardedRedirects(allowed))
+    request = urllib.request.Request(url, headers={"User-Agent": user_agent(config)})
     try:
-        with urllib.request.urlopen(request, timeout=min(config.download_timeout, 15)) as response:
-            body = response.read(config.max_response_bytes)
+        with opener.open(request, timeout=min(config.download_timeout, 15)) as response:
+            body = response.read(config.max_response_bytes + 1)
+    except _InternalRedirect as error:
+        return f"refused: {error.reason} (internal address)"
     except urllib.error.HTTPError as error:
         return f"HTTP {error.code}"
     except (urllib.error.URLError, TimeoutError, OSError) as error:
         return f"unreachable ({getattr(error, 'reason', error)})"
+    if len(body) > config.max_response_bytes:
+        return f"too large (over {config.max_response_bytes} bytes)"
     try:
         count = len(parse_feed(body)) if kind == "feed" else len(parse_sitemap(body).entries)
     except MalformedFeed as error:

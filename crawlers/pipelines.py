@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from scrapy import Spider
+from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
@@ -18,8 +19,12 @@ class WarehousePipeline:
     """Write pages to the warehouse ``PAGE_BATCH_SIZE`` at a time.
 
     Each batch is one transaction, and the file is released between batches
-    so that readers get in. Counts by outcome are written when the spider
+    so that readers get in. Batches are written by one background thread, in
+    order, while the crawl goes on downloading (DuckDB works outside the GIL). Counts by outcome are written when the spider
     closes; a run killed before that is marked interrupted by the next one.
+    Feed and sitemap validators (ETag, Last-Modified) are saved only when the
+    run finished: after an interrupted run the next one must not be told
+    "not modified" by a feed whose entries it never followed.
     """
 
     def __init__(self, crawler: Crawler, store: Store, run_id: str, batch_size: int,
@@ -32,21 +37,24 @@ class WarehousePipeline:
         self.pages: list[PageRecord] = []
         self.states: dict[str, tuple[str | None, str | None]] = {}
         self.seen: set[str] = set()
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="veille-pages")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarehousePipeline:
         settings = crawler.settings
         if not settings.get("VEILLE_DB") or not settings.get("VEILLE_RUN_ID"):
             raise NotConfigured("VEILLE_DB and VEILLE_RUN_ID are set by `veille crawl`")
-        return cls(
+        pipeline = cls(
             crawler,
             Store(Path(settings["VEILLE_DB"])),
             settings["VEILLE_RUN_ID"],
             settings.getint("PAGE_BATCH_SIZE", 50),
             settings.getint("CLOSESPIDER_ITEMCOUNT") or None,
         )
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
-    def process_item(self, item, spider: Spider | None = None):
+    async def process_item(self, item, spider: Spider | None = None):
         if isinstance(item, FetchStateItem):
             self.states[item.url] = (item.etag, item.last_modified)
             return item
@@ -78,32 +86,33 @@ class WarehousePipeline:
         )
         self.crawler.stats.inc_value(f"veille/outcome/{item.source}/fetched")
         if len(self.pages) >= self.batch_size:
-            self.flush()
+            batch, self.pages = self.pages, []
+            try:
+                await asyncio.wrap_future(self.writer.submit(self.store.save_pages, batch))
+            except Exception as error:  # any storage failure ends the crawl
+                self._stop(error)
         return item
 
-    def flush(self) -> None:
-        """Write the buffered batch; if the warehouse refuses it, stop the crawl.
+    def _stop(self, error: Exception) -> None:
+        """The warehouse refused a batch: stop the crawl.
 
         Crawling on without being able to store would only lose pages, so the
         error is kept in the stats (``veille/warehouse_error``) for the caller
         and the spider is closed.
         """
-        try:
-            if self.pages:
-                self.store.save_pages(self.pages)
-            if self.states:
-                self.store.save_fetch_states(self.states)
-        except Exception as error:  # any storage failure ends the crawl
-            self.crawler.stats.set_value("veille/warehouse_error", str(error).splitlines()[0])
-            if self.crawler.engine is not None and self.crawler.engine.running:
-                asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="warehouse_error"))
-            raise DropItem(f"warehouse error: {error}") from error
-        finally:
-            self.pages = []
-            self.states = {}
+        self.crawler.stats.set_value("veille/warehouse_error", str(error).splitlines()[0])
+        if self.crawler.engine is not None and self.crawler.engine.running:
+            asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="warehouse_error"))
+        raise DropItem(f"warehouse error: {error}") from error
 
     def close_spider(self, spider: Spider | None = None) -> None:
-        self.flush()
+        self.writer.shutdown(wait=True)
+        batch, self.pages = self.pages, []
+        if batch:
+            try:
+                self.store.save_pages(batch)
+            except Exception as error:
+                self.crawler.stats.set_value("veille/warehouse_error", str(error).splitlines()[0])
         prefix = "veille/outcome/"
         counts: dict[tuple[str, str], int] = {}
         for key, value in self.crawler.stats.get_stats().items():
@@ -112,3 +121,7 @@ class WarehousePipeline:
                 counts[(source, outcome)] = int(value)
         if counts:
             self.store.add_crawl_counts(self.run_id, counts)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if reason == "finished" and self.states:
+            self.store.save_fetch_states(self.states)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -27,6 +28,11 @@ class CrawlSummary:
     counts: dict[str, int]  # outcome -> count, all sources together
 
 
+def user_agent(config: CrawlConfig) -> str:
+    """The configured agent's product token with the configured contact URL."""
+    return f"{config.user_agent.split(' (')[0]} (news monitoring; +{config.contact_url})"
+
+
 def scrapy_settings(config: CrawlConfig, sources: list[Source], db: str, run_id: str,
                     max_pages: int | None) -> Settings:
     settings = Settings()
@@ -34,7 +40,7 @@ def scrapy_settings(config: CrawlConfig, sources: list[Source], db: str, run_id:
     # veille's command line configures logging; Scrapy only logs through it.
     settings.set("LOG_ENABLED", False, priority="cmdline")
     overrides = {
-        "USER_AGENT": f"{config.user_agent.split(' (')[0]} (news monitoring; +{config.contact_url})",
+        "USER_AGENT": user_agent(config),
         "ROBOTSTXT_OBEY": config.obey_robots_txt,
         "DOWNLOAD_TIMEOUT": config.download_timeout,
         "DOWNLOAD_MAXSIZE": config.max_response_bytes,
@@ -56,9 +62,11 @@ def scrapy_settings(config: CrawlConfig, sources: list[Source], db: str, run_id:
     if config.redis_url:
         overrides.update(
             {
-                "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+                "SCHEDULER": "crawlers.frontier.SharedFrontier",
                 "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
                 "SCHEDULER_PERSIST": True,
+                "SCHEDULER_QUEUE_KEY": "veille:%(spider)s:requests",
+                "SCHEDULER_DUPEFILTER_KEY": "veille:%(spider)s:seen",
                 "REDIS_URL": config.redis_url,
             }
         )
@@ -89,14 +97,20 @@ def run_crawl(
     *,
     since: datetime | None = None,
     max_pages: int | None = None,
+    extra_settings: dict[str, Any] | None = None,
 ) -> CrawlSummary:
-    """Crawl ``sources`` into the warehouse; one call per process (Twisted's reactor)."""
+    """Crawl ``sources`` into the warehouse; one call per process (Twisted's reactor).
+
+    ``extra_settings`` are Scrapy settings laid over veille's (the benchmark
+    adds its measuring extension this way).
+    """
     from veille.errors import VeilleError
 
     if not sources:
         raise VeilleError("no sources to crawl")
     run_id = store.start_crawl_run([s.name for s in sources])
     settings = scrapy_settings(config, sources, str(store.path), run_id, max_pages)
+    settings.setdict(extra_settings or {}, priority="cmdline")
     process = _quiet_process(settings)
     crawler = process.create_crawler(NewsSpider)
     status = "failed"

@@ -36,5 +36,9 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {"crawlers.pipelines.WarehousePipeline": 300}
 
+# With crawl.redis_url: how long the shared seen-set outlives the last crawler
+# process (a failed page is asked for again by the next nightly run).
+SHARED_FRONTIER_SEEN_TTL = 12 * 3600
+
 PAGE_BATCH_SIZE = 50  # pages written to the warehouse per transaction
 LOG_LEVEL = "INFO"

@@ -71,6 +71,12 @@ class Source(BaseModel):
     def domain(self) -> str:
         return self.homepage.host or ""
 
+    @property
+    def hosts(self) -> frozenset[str]:
+        """Every host name the registry names for this source."""
+        urls = [self.homepage, *self.feeds, *self.sitemaps, *(listing.url for listing in self.listings)]
+        return frozenset(url.host for url in urls if url.host)
+
 
 @dataclass(frozen=True)
 class SourceRegistry:

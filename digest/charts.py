@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import subprocess
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING
@@ -23,7 +24,11 @@ if TYPE_CHECKING:
 
 WIDTH_INCHES = 6.4
 DPI = 150
-_PALETTE = ("#2f6690", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6a9f", "#9a8c98", "#3a3a3a")
+_THIS_WEEK = "#2f6690"
+# Okabe and Ito's colour-blind-safe set, and Tol's wine: eight hues no two of which look alike.
+STANCE_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#882255")
+OTHER_COLOUR = "#c4c4c4"
+OTHER_LABEL = "other stances"
 _PREVIOUS = "#c9d3dd"
 _TEXT = "#222222"
 
@@ -100,31 +105,54 @@ def _render(draw: Callable[[Figure], None], height_inches: float) -> bytes:
     return buffer.getvalue()
 
 
+def stance_colours(stances: Sequence[LanguageStances]) -> dict[str, str]:
+    """A distinct colour for each stance the chart names: the largest over all languages, as many as there
+    are colours. Every other stance is drawn in grey as part of "other stances"."""
+    weight: Counter[str] = Counter()
+    for group in stances:
+        for share in group.shares:
+            if share.cluster_id is not None:
+                weight[share.cluster_id] += share.share
+    chosen = [cluster_id for cluster_id, _ in weight.most_common(len(STANCE_COLOURS))]
+    return dict(zip(chosen, STANCE_COLOURS))
+
+
 def stance_chart(stances: Sequence[LanguageStances]) -> bytes | None:
-    """One horizontal bar per language, split into its stance shares; None when there are none."""
+    """One horizontal bar per language, split into its stance shares; None when there are none.
+
+    A week with many stances stays readable: only the largest ones get a colour
+    (see ``stance_colours``), in the same order on every bar, and the rest of
+    each bar is one grey "other stances" segment.
+    """
     if not stances:
         return None
-    clusters = {share.cluster_id: share.label for group in stances for share in group.shares}
-    order = list(clusters)  # by first appearance: the biggest stances of the biggest language first
-    colours = {cluster_id: _PALETTE[i % len(_PALETTE)] for i, cluster_id in enumerate(order)}
+    colours = stance_colours(stances)
+    labels = {s.cluster_id: s.label or "" for g in stances for s in g.shares if s.cluster_id in colours}
+    rows = list(reversed(stances))  # the language with most articles on top
+    segments = [[next((s.share for s in g.shares if s.cluster_id == cluster_id), 0.0) for g in rows]
+                for cluster_id in colours]
+    others = [max(0.0, 1.0 - sum(column)) for column in zip(*segments)] if segments else [1.0] * len(rows)
+    keys = list(colours) + ([None] if any(o > 0.005 for o in others) else [])
 
     def draw(figure: Figure) -> None:
         axes = figure.subplots()
-        rows = list(reversed(stances))  # the language with most articles on top
         names = [f"{language_name(g.language)} ({g.articles})" for g in rows]
-        for position, cluster_id in enumerate(order):
-            shares = [next((s.share for s in g.shares if s.cluster_id == cluster_id), 0.0) for g in rows]
-            lefts = [sum(s.share for s in g.shares if order.index(s.cluster_id) < position) for g in rows]
-            bars = axes.barh(names, shares, left=lefts, color=colours[cluster_id], height=0.6, edgecolor="white",
-                             linewidth=0.8, label=chart_label(clusters[cluster_id], cluster_id))
+        lefts = [0.0] * len(rows)
+        for key in keys:
+            shares = others if key is None else segments[list(colours).index(key)]
+            colour = OTHER_COLOUR if key is None else colours[key]
+            label = OTHER_LABEL if key is None else chart_label(labels[key], key)
+            bars = axes.barh(names, shares, left=lefts, color=colour, height=0.6, edgecolor="white",
+                             linewidth=0.8, label=label)
             axes.bar_label(bars, labels=[percent(s) if s >= 0.08 else "" for s in shares],
-                           label_type="center", color=_ink(colours[cluster_id]), fontsize=9)
+                           label_type="center", color=_ink(colour), fontsize=9)
+            lefts = [left + share for left, share in zip(lefts, shares)]
         axes.set_xlim(0, 1)
         axes.xaxis.set_major_formatter(lambda value, _: percent(value))
         axes.set_xlabel("share of the stances taken in relevant articles; (n) = articles taking one")
         figure.legend(loc="outside lower center", ncols=2, frameon=False, fontsize=9)
 
-    return _render(draw, 1.6 + 0.45 * len(stances) + 0.25 * ((len(order) + 1) // 2))
+    return _render(draw, 1.6 + 0.45 * len(stances) + 0.25 * ((len(keys) + 1) // 2))
 
 
 def entity_chart(labs: Sequence[EntityCount], models: Sequence[EntityCount]) -> bytes | None:
@@ -143,7 +171,7 @@ def entity_chart(labs: Sequence[EntityCount], models: Sequence[EntityCount]) -> 
             axes.barh([p + 0.2 for p in positions], [e.previous_articles for e in rows], height=0.35,
                       color=_PREVIOUS, label="previous week")
             bars = axes.barh([p - 0.2 for p in positions], [e.articles for e in rows], height=0.35,
-                             color=_PALETTE[0], label="this week")
+                             color=_THIS_WEEK, label="this week")
             axes.bar_label(bars, labels=[change(e.change) for e in rows], padding=3, fontsize=9)
             axes.set_yticks(positions, names)
             axes.set_ylim(-0.6, slots - 0.4)

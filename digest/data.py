@@ -19,6 +19,8 @@ from warehouse.store import Store
 
 TOP_STORIES = 8
 TOP_ENTITIES = 8
+TOP_STANCES = 6
+"""Stances shown one by one for each language; the smaller ones are summed as "other stances"."""
 FOOTER_QUERIES = ("digest_footer_articles", "digest_footer_mentions")
 
 
@@ -81,17 +83,23 @@ class Story:
 
 @dataclass(frozen=True)
 class StanceShare:
-    cluster_id: str
-    label: str
+    cluster_id: str | None  # None for the smaller stances taken together
+    label: str | None
+    kind: str  # seeded | emergent | other
     share: float  # of the language's summed stance scores, 0..1
     articles: int
+    stances: int = 1  # how many stances the row stands for (more than one only for "other")
+
+    @property
+    def is_other(self) -> bool:
+        return self.cluster_id is None
 
 
 @dataclass(frozen=True)
 class LanguageStances:
     language: str
     articles: int  # relevant articles of the week with at least one stance
-    shares: tuple[StanceShare, ...]  # largest first
+    shares: tuple[StanceShare, ...]  # the TOP_STANCES largest first, then the others together
 
 
 @dataclass(frozen=True)
@@ -186,7 +194,8 @@ def _stances(rows: list[dict[str, Any]]) -> tuple[LanguageStances, ...]:
             language=language,
             articles=group[0]["language_articles"],
             shares=tuple(
-                StanceShare(r["cluster_id"], r["label"], float(r["share"]), r["articles"]) for r in group
+                StanceShare(r["cluster_id"], r["label"], r["kind"], float(r["share"]), r["articles"], r["stances"])
+                for r in group
             ),
         )
         for language, group in sorted(
@@ -200,7 +209,7 @@ def gather(store: Store, week: IsoWeek) -> DigestData:
     figures = store.fetch("digest_figures", bounds)
     sources = store.fetch("digest_new_sources", bounds)
     stories = store.fetch("digest_top_stories", {**bounds, "limit": TOP_STORIES})
-    stances = store.fetch("digest_stance_shares", bounds)
+    stances = store.fetch("digest_stance_shares", {**bounds, "top": TOP_STANCES})
     entities = store.fetch(
         "digest_entities", {**bounds, "previous_start": week.previous().start, "limit": TOP_ENTITIES}
     )

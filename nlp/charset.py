@@ -32,6 +32,18 @@ _META = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([a-zA-Z0-9_\-:.]+)""",
     re.IGNORECASE,
 )
+_XML_ENCODING = re.compile(
+    rb"""\A\s*<[?a-zA-Z][^>]*?\sencoding\s*=\s*["']\s*([a-zA-Z0-9_\-:.]+)""",
+    re.IGNORECASE,
+)
+MAX_REPLACEMENT_RATE = 0.001
+"""Share of undecodable bytes up to which a declared charset is still trusted.
+
+Real pages in a legacy charset often hold a few stray bytes (a truncated
+character, a pasted fragment); a browser decodes them with replacement
+characters rather than guess another charset, and so does veille. A wrong
+declaration fails on most non-ASCII bytes, far above this rate.
+"""
 
 
 def normalise_charset(label: str | None) -> str | None:
@@ -46,8 +58,12 @@ def normalise_charset(label: str | None) -> str | None:
 
 
 def meta_charset(body: bytes) -> str | None:
-    """The charset declared in the first 4 KB of the document, if any."""
-    match = _META.search(body[:4096])
+    """The charset declared in the first 4 KB of the document, if any.
+
+    ``<meta charset>`` or ``<meta http-equiv>``, else the ``encoding`` of an
+    XML declaration or of a wrapper element before ``<html>`` (archived pages).
+    """
+    match = _META.search(body[:4096]) or _XML_ENCODING.search(body[:1024])
     return match.group(1).decode("ascii", "ignore") if match else None
 
 
@@ -58,17 +74,26 @@ def _decodes(body: bytes, codec: str) -> str | None:
         return None
 
 
+def _mostly_decodes(body: bytes, codec: str) -> str | None:
+    """The text with replacement characters, if few enough bytes fail to decode."""
+    text = body.decode(codec, errors="replace")
+    replaced = text.count("\ufffd") - body.count("\ufffd".encode("utf-8"))
+    return text if replaced <= max(1, len(body) * MAX_REPLACEMENT_RATE) else None
+
+
 def decode_html(body: bytes, header_charset: str | None = None) -> tuple[str, str]:
     """Return ``(text, codec)`` for raw HTML bytes."""
     for bom, codec in _BOMS:
         if body.startswith(bom):
             return body[len(bom):].decode(codec, errors="replace"), codec
-    for label in (header_charset, meta_charset(body)):
-        codec = normalise_charset(label)
-        if codec:
-            text = _decodes(body, codec)
-            if text is not None:
-                return text, codec
+    declared = [c for c in (normalise_charset(header_charset), normalise_charset(meta_charset(body))) if c]
+    # Bytes that are valid UTF-8 are UTF-8 whatever a wrong declaration says; only
+    # then may a declared charset decode with a few stray bytes.
+    attempts = [(_decodes, c) for c in declared] + [(_decodes, "utf-8")] + [(_mostly_decodes, c) for c in declared]
+    for decode, codec in attempts:
+        text = decode(body, codec)
+        if text is not None:
+            return text, codec
     best = from_bytes(body[:200_000]).best()
     if best is not None:
         codec = normalise_charset(best.encoding) or "utf-8"

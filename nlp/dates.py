@@ -21,15 +21,23 @@ _MONTHS_EN = (
     r"January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?"
 )
-_BYLINE_DATES = [
+_YEAR_MONTH_DAY = (
     re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
+    re.compile(r"(?<![\d.])((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?![\d.])"),  # 2005-5-7, 2005/05/07
+)
+_BYLINE_DATES = [
+    *_YEAR_MONTH_DAY,
     re.compile(rf"\b(\d{{1,2}}(?:er)?\s+(?:{_MONTHS_FR}|{_MONTHS_FR_SHORT})\s+\d{{4}})\b", re.IGNORECASE),
     re.compile(rf"\b((?:{_MONTHS_EN})\s+\d{{1,2}},?\s+\d{{4}})\b"),
     re.compile(rf"\b(\d{{1,2}}\s+(?:{_MONTHS_EN})\s+\d{{4}})\b"),
-    re.compile(r"\b(\d{4}-\d{2}-\d{2})\b"),
     re.compile(r"\b(\d{1,2}/\d{1,2}/\d{4})\b"),
 ]
 _UPDATED = re.compile(r"(mis à jour|mise à jour|updated|更新)[^0-9]{0,20}$", re.IGNORECASE)
+_PUBLISHED = re.compile(
+    r"(发布时间|發布時間|发表时间|發表時間|发表于|發表於|发布于|發佈於|时间|時間|日期|published|posted|publié le|publié)"
+    r"[\s:：]{0,4}$",
+    re.IGNORECASE,
+)
 
 
 def _as_datetime(day: date) -> datetime:
@@ -48,22 +56,24 @@ def guessed_date(html: str, fetched_at: datetime) -> datetime | None:
 def byline_date(head_text: str, language: str | None, fetched_at: datetime) -> datetime | None:
     """The first publication date written near the top of the article text.
 
-    A date introduced as an update ("Mis à jour le …", "Updated …") is skipped
-    when a publication date is also given.
+    A date introduced as an update ("Mis à jour le …", "Updated …") is skipped;
+    one introduced as the publication date (发布时间：, « Publié le », "Posted")
+    comes before any other.
     """
-    candidates: list[tuple[int, datetime]] = []
+    candidates: list[tuple[bool, int, datetime]] = []
     for pattern in _BYLINE_DATES:
         for match in pattern.finditer(head_text):
-            if _UPDATED.search(head_text[max(0, match.start() - 30): match.start()]):
+            before = head_text[max(0, match.start() - 30): match.start()]
+            if _UPDATED.search(before):
                 continue
             parsed = _parse(match, language)
             if parsed is not None and parsed <= fetched_at:
-                candidates.append((match.start(), parsed))
-    return min(candidates)[1] if candidates else None
+                candidates.append((not _PUBLISHED.search(before), match.start(), parsed))
+    return min(candidates)[2] if candidates else None
 
 
 def _parse(match: re.Match[str], language: str | None) -> datetime | None:
-    if match.re is _BYLINE_DATES[0]:
+    if match.re in _YEAR_MONTH_DAY:
         year, month, day = (int(g) for g in match.groups())
         try:
             return _as_datetime(date(year, month, day))

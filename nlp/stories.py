@@ -12,7 +12,7 @@ change when later copies join.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -66,6 +66,29 @@ def _close_in_time(a: StoryInput, b: StoryInput, window: timedelta) -> bool:
     return abs(a.published_at - b.published_at) <= window
 
 
+def _close_pairs(items: Sequence[StoryInput], window: timedelta) -> Iterator[tuple[StoryInput, StoryInput, float]]:
+    """(a, b, cosine) for every pair published within ``window`` of each other.
+
+    Articles sorted by date are compared only with those that follow within
+    the window, so the work grows with the articles per window, not with the
+    square of the warehouse. An undated article is compared with all others.
+    """
+    dated = sorted((i for i in items if i.published_at is not None), key=lambda i: i.published_at)
+    undated = [i for i in items if i.published_at is None]
+    if dated:
+        vectors = np.stack([i.vector for i in dated])
+        times = np.array([i.published_at.timestamp() for i in dated])
+        ends = np.searchsorted(times, times + window.total_seconds(), side="right")
+        for index, end in enumerate(ends):
+            if end > index + 1:
+                similarities = vectors[index + 1: end] @ vectors[index]
+                for offset, similarity in enumerate(similarities, start=index + 1):
+                    yield dated[index], dated[offset], float(similarity)
+    for position, item in enumerate(undated):
+        for other in dated + undated[position + 1:]:
+            yield item, other, float(item.vector @ other.vector)
+
+
 def group_stories(items: Sequence[StoryInput], thresholds: StoryThresholds = StoryThresholds()) -> dict[str, str]:
     """Map each article id to its story id."""
     if not items:
@@ -74,7 +97,6 @@ def group_stories(items: Sequence[StoryInput], thresholds: StoryThresholds = Sto
     components = _Components(list(by_id))
 
     lsh = MinHashLSH(threshold=thresholds.near_duplicate_jaccard, num_perm=thresholds.num_perm)
-    signatures: dict[str, MinHash] = {}
     for item in items:
         signature = MinHash(num_perm=thresholds.num_perm, seed=1)
         for shingle in _shingles(item.text, item.language, thresholds.shingle_size):
@@ -85,19 +107,11 @@ def group_stories(items: Sequence[StoryInput], thresholds: StoryThresholds = Sto
             if _close_in_time(item, by_id[other_id], thresholds.window):
                 components.union(item.article_id, other_id)
         lsh.insert(key, signature)
-        signatures[key] = signature
 
-    vectors = np.stack([item.vector for item in items])
-    similarity = vectors @ vectors.T
-    for i, a in enumerate(items):
-        for j in range(i + 1, len(items)):
-            b = items[j]
-            same_language = a.language == b.language
-            needed = thresholds.same_language_cosine if same_language else thresholds.cross_lingual_cosine
-            if similarity[i, j] < needed or not (a.entity_ids & b.entity_ids):
-                continue
-            if _close_in_time(a, b, thresholds.window):
-                components.union(a.article_id, b.article_id)
+    for a, b, similarity in _close_pairs(items, thresholds.window):
+        needed = thresholds.same_language_cosine if a.language == b.language else thresholds.cross_lingual_cosine
+        if similarity >= needed and a.entity_ids & b.entity_ids:
+            components.union(a.article_id, b.article_id)
 
     groups: dict[str, list[StoryInput]] = {}
     for item in items:

@@ -1,7 +1,9 @@
 """Running the jobs in the foreground on their cron expressions (for containers).
 
 Each job runs as a child ``veille`` process: Scrapy's reactor cannot start
-twice in one process, and a crash in one job must not stop the schedule.
+twice in one process, and a crash in one job must not stop the schedule. The
+child's output is logged line by line as it comes, then one line with its exit
+status and duration.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from datetime import datetime, timezone
 
 from croniter import croniter
 
-from schedules.install import jobs
 from veille.config import Config
 
 log = logging.getLogger("veille.schedule")
@@ -27,22 +28,42 @@ def _command(config: Config, job: str) -> list[str]:
     return command + [job]
 
 
-def run_forever(config: Config, *, max_runs: int | None = None) -> None:
-    """Sleep until the next job is due, run it, log its outcome; forever (or ``max_runs`` runs)."""
+def _next(expression: str, after: datetime) -> datetime:
+    return croniter(expression, after).get_next(datetime)
+
+
+def run_job(config: Config, job: str) -> int:
+    """Run ``veille JOB`` in a child process, logging its output; returns its exit status."""
+    started = time.monotonic()
+    log.info("%s: starting", job)
+    with subprocess.Popen(_command(config, job), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          stdin=subprocess.DEVNULL) as child:
+        assert child.stdout is not None
+        for line in child.stdout:
+            log.info("%s: %s", job, line.rstrip())
+    log.info("%s: exit %d after %.1f s", job, child.returncode, time.monotonic() - started)
+    return child.returncode
+
+
+def run_forever(config: Config, *, max_runs: int | None = None) -> int:
+    """Sleep until the next job is due, run it; forever, or until ``max_runs`` runs. Returns the runs made.
+
+    A job's next time is counted from when its run ends, so a run that outlasts
+    its period is followed by one run, not by every occurrence it missed.
+    """
+    jobs = config.schedule.jobs
     now = datetime.now(timezone.utc)
-    schedules = {name: croniter(spec["cron"], now) for name, spec in jobs().items()}
-    due = {name: schedule.get_next(datetime) for name, schedule in schedules.items()}
+    due = {job: _next(expression, now) for job, expression in jobs.items()}
+    for job, when in sorted(due.items(), key=lambda item: item[1]):
+        log.info("%s: scheduled %r, next at %s", job, jobs[job], when.isoformat(timespec="seconds"))
     runs = 0
     while max_runs is None or runs < max_runs:
-        job = min(due, key=due.get)
+        job = min(due, key=lambda name: due[name])
         wait = (due[job] - datetime.now(timezone.utc)).total_seconds()
-        log.info("next: %s at %s", job, due[job].isoformat())
         if wait > 0:
             time.sleep(wait)
-        started = time.monotonic()
-        completed = subprocess.run(_command(config, job), capture_output=True, text=True)
-        for line in (completed.stdout + completed.stderr).splitlines():
-            log.info("%s: %s", job, line)
-        log.info("%s: exit %d after %.0f s", job, completed.returncode, time.monotonic() - started)
-        due[job] = schedules[job].get_next(datetime)
+        run_job(config, job)
         runs += 1
+        due[job] = _next(jobs[job], datetime.now(timezone.utc))
+        log.info("%s: next at %s", job, due[job].isoformat(timespec="seconds"))
+    return runs

@@ -1,4 +1,4 @@
-"""The weekly job: the digest of the last complete week, and of any week missed since."""
+"""The weekly job: the digest of the last complete week, and of any week missed since the last one sent."""
 
 from __future__ import annotations
 
@@ -11,28 +11,36 @@ from veille.config import Config
 from veille.errors import VeilleError
 
 CATCH_UP_WEEKS = 4
-"""How far back a missed week is still sent (older ones would be stale news)."""
+"""How many weeks one run sends at most when some were missed (older ones would be stale news)."""
 
 
 def weeks_to_send(config: Config, now: datetime) -> list[str]:
-    """The last complete week and the missed ones before it, oldest first."""
+    """The weeks due at ``now``, oldest first.
+
+    Those after the latest week this recipient list received, up to the last
+    complete week and at most ``CATCH_UP_WEEKS`` of them; a list that never
+    received a digest gets only the last complete week, not a backlog.
+    """
     from digest.send import list_key
-    from digest.weeks import last_complete_week
+    from digest.weeks import IsoWeek, last_complete_week
     from warehouse.digests import DigestLog
 
-    log = DigestLog(config.db)
-    key = list_key(config.digest.recipients)
+    latest = DigestLog(config.db).latest_week(list_key(config.digest.recipients))
     week = last_complete_week(now)
+    if latest is None:
+        return [str(week)]
     due: list[str] = []
-    for _ in range(CATCH_UP_WEEKS):
-        if log.already_sent(str(week), key):
-            break  # earlier weeks were handled when this one was
+    while len(due) < CATCH_UP_WEEKS and week > IsoWeek.parse(latest):
         due.append(str(week))
         week = week.previous()
-    return list(reversed(due))
+    return [str(w) for w in reversed(due)]
 
 
 def run_weekly(config: Config, now: datetime | None = None) -> Iterator[str]:
+    """Send every due week under the job lock; yields what each send printed, then a closing line.
+
+    A failed send stops the run before later weeks, so they go out in order on the next run.
+    """
     from digest.run import build_digest
     from warehouse.store import Store
 
@@ -40,12 +48,15 @@ def run_weekly(config: Config, now: datetime | None = None) -> Iterator[str]:
         raise VeilleError("no recipients: set [digest] recipients in veille.toml")
     started = time.monotonic()
     now = now or datetime.now(timezone.utc)
+    sent: list[str] = []
     with job_lock(config.data_dir, "veille weekly"):
         Store(config.db).migrate()
-        weeks = weeks_to_send(config, now)
-        for week in weeks:
+        for week in weeks_to_send(config, now):
             outcome = build_digest(config.db, week, config.digest, config.smtp, send=True, out_dir=None,
                                    force=False, now=now)
+            if outcome.sent is not None and outcome.sent.sent:
+                sent.append(week)
             yield str(outcome)
-    yield f"weekly: done in {time.monotonic() - started:.0f} s: {len(weeks)} digest(s) sent" + (
-        f" ({', '.join(weeks)})" if weeks else " (nothing due)")
+    yield (f"weekly: done in {time.monotonic() - started:.0f} s: "
+           + (f"{len(sent)} digest{'s' if len(sent) != 1 else ''} sent ({', '.join(sent)})" if sent
+              else "nothing due"))

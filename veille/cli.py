@@ -111,7 +111,7 @@ def main(ctx: click.Context, db: Path | None, config_path: Path | None, verbose:
     \b
     Start with:  veille demo          (the whole pipeline, offline, on a bundled site)
     Every day:   veille nightly       (crawl + process + cluster)
-    Every week:  veille digest --send
+    Every week:  veille weekly        (the digest of the last complete week, sent once)
     Explore:     veille query "SELECT language, count(*) FROM articles GROUP BY ALL"
     """
     ctx.obj = Context(db, config_path, verbose)
@@ -317,18 +317,21 @@ def schedule() -> None:
 
 
 @schedule.command("run")
+@click.option("--max-runs", type=click.IntRange(min=1), help="Stop after N job runs (default: never).")
 @pass_context
 @handle_errors
-def schedule_run(ctx: Context) -> None:
-    """Run both jobs in the foreground on their cron schedules (for containers).
+def schedule_run(ctx: Context, max_runs: int | None) -> None:
+    """Run both jobs in the foreground on their cron schedules ([schedule] in veille.toml), logging each run.
 
     \b
-    Example:
+    Examples:
       veille schedule run
+      veille schedule run --max-runs 1
     """
     from schedules.runner import run_forever
 
-    run_forever(ctx.config)
+    runs = run_forever(ctx.config, max_runs=max_runs)
+    click.echo(f"schedule: stopped after {runs} job run{'s' if runs != 1 else ''}")
 
 
 @schedule.command("cron")
@@ -359,6 +362,49 @@ def schedule_systemd(ctx: Context) -> None:
     from schedules.install import systemd_units
 
     click.echo(systemd_units(ctx.config), nl=False)
+
+
+@main.group()
+def entities() -> None:
+    """Look at what the entity matcher found beyond the knowledge base."""
+
+
+@entities.command("candidates")
+@click.option("--min-count", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Only names seen in at least N articles.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@pass_context
+@handle_errors
+def entities_candidates(ctx: Context, min_count: int, fmt: str) -> None:
+    """List model-like names the knowledge base does not know yet, most seen first.
+
+    Each comes with the number of articles and mentions, first and last seen (by
+    publication date) and example sentences, for a curator to add to the knowledge base.
+
+    \b
+    Examples:
+      veille entities candidates
+      veille entities candidates --min-count 3 --format json
+    """
+    import json
+
+    from warehouse.store import Store
+
+    store = Store(ctx.config.db)
+    store.migrate()
+    rows = store.entity_candidates(min_count)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    if not rows:
+        click.echo(f"no candidate names seen in {min_count} article(s) or more", err=True)
+        return
+    click.echo(f"{'name':28} {'lang':4} {'articles':>8} {'mentions':>8}  {'first seen':10}  {'last seen':10}  example")
+    for row in rows:
+        first, last = (f"{row[key]:%Y-%m-%d}" if row[key] else "--" for key in ("first_seen", "last_seen"))
+        example = " ".join((row["examples"] or [""])[0].split())
+        click.echo(f"{row['surface'][:28]:28} {row['language']:4} {row['articles']:>8} {row['mentions']:>8}  "
+                   f"{first:10}  {last:10}  {example[:80]}")
 
 
 @main.group()

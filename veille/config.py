@@ -76,6 +76,30 @@ class SmtpConfig(_Section):
     password_file: Path | None = None
 
 
+class ScheduleConfig(_Section):
+    """When the jobs run: cron expressions for crontab and ``veille schedule run`` (a sixth field
+    counts seconds, for the runner only), systemd calendar expressions for the timers."""
+
+    nightly_cron: str
+    weekly_cron: str
+    nightly_calendar: str
+    weekly_calendar: str
+
+    @field_validator("nightly_cron", "weekly_cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        from croniter import croniter
+
+        if not croniter.is_valid(value):
+            raise ValueError(f"{value!r} is not a cron expression like \"30 2 * * *\"")
+        return value
+
+    @property
+    def jobs(self) -> dict[str, str]:
+        """Each job's cron expression, by job (command) name."""
+        return {"nightly": self.nightly_cron, "weekly": self.weekly_cron}
+
+
 class Config(_Section):
     db: Path = DEFAULT_DB
     config_file: Path | None = None
@@ -84,6 +108,7 @@ class Config(_Section):
     models: ModelsConfig
     digest: DigestConfig
     smtp: SmtpConfig
+    schedule: ScheduleConfig
 
     @property
     def data_dir(self) -> Path:

@@ -26,6 +26,12 @@ class DigestLog:
     def already_sent(self, week: str, list_key: str) -> bool:
         return self.sent_at(week, list_key) is not None
 
+    def latest_week(self, list_key: str) -> str | None:
+        """The latest week (``YYYY-Www``) sent to this recipient list, or None if it never had one."""
+        with read_connection(self.path, lock_timeout=self.lock_timeout) as connection:
+            row = connection.execute(query("digest_latest_week"), {"list_key": list_key}).fetchone()
+        return row[0] if row else None
+
     def record(
         self,
         week: str,

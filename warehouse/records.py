@@ -54,8 +54,22 @@ class MentionRecord:
     surface: str
     start_char: int
     end_char: int
-    method: str
+    method: str  # ruler | fuzzy | ner
     score: float
+    sentence: str | None = None
+
+
+@dataclass(frozen=True)
+class CandidateRecord:
+    """A model-like name the knowledge base does not know, where one article writes it."""
+
+    article_id: str
+    name: str
+    surface: str
+    language: str
+    start_char: int
+    end_char: int
+    sentence: str
 
 
 @dataclass(frozen=True)
@@ -88,6 +102,7 @@ class ProcessedPage:
     mentions: list[MentionRecord] = field(default_factory=list)
     passages: list[PassageRecord] = field(default_factory=list)
     embeddings: list[EmbeddingRecord] = field(default_factory=list)
+    candidates: list[CandidateRecord] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -121,6 +136,8 @@ class PassageForClustering:
     language: str
     text: str
     vector: np.ndarray
+    story_id: str
+    """The article's story (its translations and reprints share it), else the article id."""
 
 
 @dataclass(frozen=True)

@@ -204,15 +204,19 @@ class Store:
         mentions = [asdict(m) for r in results for m in r.mentions]
         passages = [asdict(p) for r in results for p in r.passages]
         embeddings = [e for r in results for e in r.embeddings]
+        candidates = [asdict(c) for r in results for c in r.candidates]
         with self._write() as connection:
             connection.register("batch_ids", ids)
             connection.execute(query("delete_article_outputs"))
+            connection.execute(query("delete_entity_candidates"))
             connection.unregister("batch_ids")
             _insert(connection, "insert_page_outcomes", outcomes)
             if articles:
                 _insert(connection, "insert_articles", pa.Table.from_pylist(articles, schema=_ARTICLE_SCHEMA))
             if mentions:
-                _insert(connection, "insert_mentions", pa.Table.from_pylist(mentions))
+                _insert(connection, "insert_mentions", pa.Table.from_pylist(mentions, schema=_MENTION_SCHEMA))
+            if candidates:
+                _insert(connection, "insert_entity_candidates", pa.Table.from_pylist(candidates))
             if passages:
                 _insert(connection, "insert_passages", pa.Table.from_pylist(passages))
             self._insert_embeddings(connection, embeddings)
@@ -296,8 +300,10 @@ class Store:
         with self._read() as connection:
             rows = connection.execute(query("passages_unclustered"), {"model_id": model_id}).fetchall()
         return [
-            PassageForClustering(passage_id, article_id, language, text, np.asarray(vector, dtype=np.float32))
-            for passage_id, article_id, language, text, vector in rows
+            PassageForClustering(
+                passage_id, article_id, language, text, np.asarray(vector, dtype=np.float32), story_id
+            )
+            for passage_id, article_id, language, text, vector, story_id in rows
         ]
 
     def save_clustering(
@@ -345,12 +351,28 @@ class Store:
             columns = [d[0] for d in cursor.description]
             return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
+    def entity_candidates(self, min_count: int = 1) -> list[dict[str, Any]]:
+        """Names the knowledge base lacks, seen in at least ``min_count`` articles, most seen first."""
+        return self.fetch("entity_candidates", {"min_count": min_count})
+
     def scalar(self, name: str, params: dict[str, Any] | None = None) -> Any:
         with self._read() as connection:
             row = connection.execute(query(name), params or {}).fetchone()
         return row[0] if row else None
 
 
+_MENTION_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("entity_id", pa.string()),
+        ("surface", pa.string()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+        ("method", pa.string()),
+        ("score", pa.float32()),
+        ("sentence", pa.string()),
+    ]
+)
 _PAGE_SCHEMA = pa.schema(
     [
         ("page_id", pa.string()),

@@ -8,10 +8,18 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from scrapy import Request, Spider
-from scrapy.exceptions import IgnoreRequest
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.defer import CancelledError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError as TwistedTimeout
 from twisted.python.failure import Failure
 
@@ -58,16 +66,31 @@ class NewsSpider(Spider):
         self.since = since
         self.scheduled: set[str] = set()
         self.private_hosts_allowed = frozenset(
-            urlsplit(str(url)).hostname
-            for source in self.sources.values()
-            if source.allow_private_network
-            for url in [source.homepage, *source.feeds, *source.sitemaps, *(l.url for l in source.listings)]
+            host for source in self.sources.values() if source.allow_private_network for host in source.hosts
         )
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
+        return spider
 
     # -- counting ---------------------------------------------------------------
 
     def count(self, source: str, outcome: str) -> None:
         self.crawler.stats.inc_value(f"veille/outcome/{source}/{outcome}")
+
+    def on_dropped(self, request: Request, spider: Spider | None = None) -> None:
+        """A request the duplicate filter refused: the spider never asks twice
+        itself, so this is a redirect back to an address already asked for, or,
+        on a shared frontier, a URL another crawler process has taken."""
+        source = request.meta.get("source", "unknown")
+        if request.url in request.meta.get("redirect_urls", ()):
+            self.count(source, "redirect_loop")
+        elif request.meta.get("redirect_urls"):
+            self.count(source, "redirect_to_seen")
+        else:
+            self.count(source, "taken_by_another_crawler")
 
     # -- entry points -------------------------------------------------------------
 
@@ -79,7 +102,7 @@ class NewsSpider(Spider):
                 yield self._index_request(str(url), source, self.parse_sitemap)
             for listing in source.listings:
                 yield Request(
-                    str(listing.url), callback=self.parse_listing, errback=self.on_error, dont_filter=True,
+                    str(listing.url), callback=self.parse_listing, errback=self.on_error,
                     meta={"source": source.name, "link_pattern": listing.link_pattern},
                 )
 
@@ -94,7 +117,7 @@ class NewsSpider(Spider):
         meta: dict[str, Any] = {"source": source.name, "handle_httpstatus_list": [304]}
         if source.download_delay is not None:
             meta["download_slot"] = urlsplit(url).hostname
-        return Request(url, callback=callback, errback=self.on_error, headers=headers, meta=meta, dont_filter=True)
+        return Request(url, callback=callback, errback=self.on_error, headers=headers, meta=meta)
 
     def _validators(self, response: Response) -> FetchStateItem | None:
         etag = response.headers.get(b"ETag")
@@ -175,12 +198,14 @@ class NewsSpider(Spider):
             meta["download_slot"] = urlsplit(url).hostname
         yield Request(url, callback=self.parse_article, errback=self.on_error, meta=meta)
 
-    def parse_article(self, response: Response) -> Iterator[PageItem]:
+    def parse_article(self, response: Response) -> PageItem | None:
+        # Not a generator: Scrapy inspects the source of every generator
+        # callback it calls for a stray ``return value``, at a cost per page.
         source = self.sources[response.meta["source"]]
         content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         if content_type and not content_type.split(";")[0].strip().lower() in HTML_TYPES:
             self.count(source.name, "not_html")
-            return
+            return None
         text, charset = decode_html(response.body, _header_charset(response))
         url = normalise_url(response.request.url)
         canonical = canonical_link(text, response.url)
@@ -188,9 +213,9 @@ class NewsSpider(Spider):
             canonical = normalise_url(canonical)
             if canonical != url and canonical in self.known_urls:
                 self.count(source.name, "skipped_known")
-                return
+                return None
             url = canonical
-        yield PageItem(
+        return PageItem(
             url=url,
             final_url=response.url,
             source=source.name,
@@ -219,15 +244,17 @@ def classify_failure(failure: Failure) -> str:
     if isinstance(error, HttpError):
         return f"http_{error.response.status}"
     if isinstance(error, IgnoreRequest):
-        return "robots_denied" if "robots.txt" in str(error) else "ignored"
-    if isinstance(error, (TwistedTimeout, TCPTimedOutError)):
+        message = str(error)
+        if "robots.txt" in message:
+            return "robots_denied"
+        return "too_many_redirects" if "redirections" in message else "ignored"
+    if isinstance(error, (DownloadTimeoutError, TwistedTimeout, TCPTimedOutError)):
         return "timeout"
-    if isinstance(error, DNSLookupError):
+    if isinstance(error, (CannotResolveHostError, DNSLookupError)):
         return "dns_error"
-    message = repr(error)
-    if "larger than" in message or "maxsize" in message.lower():
-        return "too_large"
-    if "DataLoss" in message or "dataloss" in message.lower():
+    if isinstance(error, (DownloadCancelledError, CancelledError)):
+        return "too_large"  # the only downloads veille cancels are those over max_response_bytes
+    if isinstance(error, ResponseDataLossError):
         return "truncated"
     return "connection_error"
 

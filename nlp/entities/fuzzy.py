@@ -1,4 +1,4 @@
-"""Misspelt names: "Monshot AI", "OpenAAI", "Doubou 1.5 Pro".
+"""Misspelt names: "Monshot AI", "OpenAAI", "Doubou 1.5 Pro", and in Chinese "深度求素".
 
 Candidates are runs of up to three tokens that start with a capital letter and were not
 matched exactly. A candidate links to an alias when, ignoring case and spacing, both
@@ -14,6 +14,9 @@ What keeps ordinary words out:
   title-case headline) is not a misspelling;
 * a candidate that only adds or drops letters at the end ("Googled", "Anthropics") is
   a different word, and its short words ("AI", "Pro", "1.5") must be the alias's own.
+
+Chinese names come from the Chinese NER instead of capitalisation (``link_han``): a name
+of four characters or more may differ from a Chinese alias by one replaced character.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from .kb import Alias, alias_key
 from .patterns import HYPHEN
 
 MIN_LENGTH = 6
+MIN_HAN_LENGTH = 4
 LONG_ALIAS = 10
 MAX_TOKENS = 3
 _NUMBERS = re.compile(r"\d+")
@@ -56,13 +60,18 @@ class FuzzyLinker:
         self.vocabulary = vocabulary
         self.known: dict[str, Alias | None] = {}
         self.by_initial: dict[str, list[str]] = defaultdict(list)
+        self.han_keys: list[str] = []
         for alias in aliases:
             key = alias_key(alias.alias)
             if alias in ambiguous:
-                self.known[key] = None
+                self.known.setdefault(key, None)
                 continue
-            self.known.setdefault(key, alias)
-            if len(key) >= MIN_LENGTH and not _HAN.search(key) and key not in self.by_initial[key[0]]:
+            if self.known.get(key) is None:  # an unambiguous spelling of the same name wins
+                self.known[key] = alias
+            if _HAN.search(key):
+                if len(key) >= MIN_HAN_LENGTH and key not in self.han_keys:
+                    self.han_keys.append(key)
+            elif len(key) >= MIN_LENGTH and key not in self.by_initial[key[0]]:
                 self.by_initial[key[0]].append(key)
 
     def link(self, words: Sequence[str], taken: Sequence[bool]) -> list[FuzzyMatch]:
@@ -89,13 +98,32 @@ class FuzzyLinker:
             chosen.append(FuzzyMatch(start, end, alias, 1 - distance / length))
         return chosen
 
+    def link_han(self, name: str) -> tuple[Alias, float] | None:
+        """The alias a Han-script name (from the Chinese NER) spells, with one character
+        replaced at most ("深度求素"); names of fewer than four characters must be exact."""
+        key = alias_key(name)
+        if key in self.known:
+            exact = self.known[key]
+            return None if exact is None else (exact, 1.0)
+        if len(key) < MIN_HAN_LENGTH:
+            return None
+        same_length = [target for target in self.han_keys if len(target) == len(key)]
+        best = process.extractOne(key, same_length, scorer=OSA.distance, score_cutoff=1)
+        if best is None:
+            return None
+        return self.known[best[0]], 1 - best[1] / len(key)
+
     def _opens(self, word: str) -> bool:
         return word[:1].isupper() and word.isalnum() and word.lower() not in self.stop_words
 
     def _continues(self, word: str, taken: bool) -> bool:
         if taken:
             return False
-        return word == HYPHEN or (word.replace(".", "").isalnum() and word.lower() not in self.stop_words)
+        return word == HYPHEN or (word.replace(".", "").isalnum() and not self._stop_word(word))
+
+    def _stop_word(self, word: str) -> bool:
+        """A stop word as written: the French "ai" (has) is one, the acronym "AI" is not."""
+        return word.lower() in self.stop_words and not (len(word) > 1 and word.isupper())
 
     def _closest(self, words: Sequence[str]) -> tuple[int, Alias] | None:
         key = alias_key("".join(words))

@@ -56,6 +56,10 @@ def alias_key(alias: str) -> str:
     return _SEPARATORS.sub("", unicodedata.normalize("NFKC", alias).casefold())
 
 
+def _case_key(alias: str) -> str:
+    return unicodedata.normalize("NFKC", alias).casefold().strip()
+
+
 def _default_ambiguity(alias: str) -> bool:
     """Without an explicit list, a bare single word with no version number needs context."""
     return not any(ch.isdigit() for ch in alias) and not _SEPARATORS.search(alias.strip())
@@ -217,12 +221,13 @@ class _Builder:
         if not isinstance(listed, list) or not all(isinstance(n, str) for n in listed):
             self.problems.append(f"{where}: ambiguous_aliases must be a list of strings")
             return set()
-        keys = {alias_key(name) for name in listed}
-        known = {alias_key(a.alias) for a in aliases}
+        # Case and width are ignored here, spacing is not: "Open AI" may need context while "OpenAI" does not.
+        keys = {_case_key(name) for name in listed}
+        known = {_case_key(a.alias) for a in aliases}
         for name in listed:
-            if alias_key(name) not in known:
+            if _case_key(name) not in known:
                 self.problems.append(f"{where}: ambiguous alias {name!r} is not one of its aliases")
-        return {(a.entity_id, a.alias) for a in aliases if alias_key(a.alias) in keys}
+        return {(a.entity_id, a.alias) for a in aliases if _case_key(a.alias) in keys}
 
     def _check_tree(self, entities: dict[str, Entity]) -> None:
         for entity in entities.values():

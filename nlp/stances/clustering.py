@@ -8,9 +8,17 @@ passage. Each passage goes, in this order,
 1. to its nearest seeded stance, when it clears the calibrated thresholds;
 2. else to the nearest existing emergent cluster, when close enough;
 3. else it waits. Once ``min_pending`` passages wait, they are clustered
-   (agglomerative, average linkage on cosine distance); groups of at least
-   ``min_cluster_size`` become emergent clusters, labelled by c-TF-IDF
-   keywords per language, and the rest keep waiting for the next run.
+   (agglomerative, average linkage on cosine distance); a group becomes an
+   emergent cluster only when it is coherent: at least ``min_cluster_size``
+   passages from at least ``min_stories`` stories in at least
+   ``min_languages`` languages (a debate, not one outlet's wording), whose mean similarity
+   to their centroid reaches the model's calibrated ``emergent_coherence``. Emergent clusters are
+   labelled by c-TF-IDF keywords per language; the rest keep waiting.
+
+The agglomerative step is quadratic in the passages it clusters, so it only
+takes the first ``max_pending`` waiting passages (in passage-id order); the
+others wait for a later run, and meanwhile still join emergent clusters by
+step 2. Time and memory then grow linearly with the number of passages.
 
 Ids are stable: a seeded cluster's id is its stance id; an existing emergent
 cluster keeps its id and label; a new emergent cluster's id is derived from
@@ -22,16 +30,18 @@ output.
 from __future__ import annotations
 
 import hashlib
+import tomllib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
 from nlp.stances.keywords import class_keywords
 from nlp.stances.polarity import NEUTRAL, passage_polarity
-from nlp.stances.seeded import SeededStances, Thresholds
+from nlp.stances.seeded import THRESHOLDS_PATH, SeededStances, Thresholds
 from nlp.topic import LANGUAGES, Topic
 
 ClusterKind = Literal["seeded", "emergent"]
@@ -42,6 +52,9 @@ class PassageInput:
     passage_id: str
     text: str
     language: str
+    story_id: str = ""
+    """The story the passage tells (an article and its translations share one);
+    empty counts each passage as its own story."""
 
 
 @dataclass(frozen=True)
@@ -70,9 +83,20 @@ class Assignment:
 class ClusteringConfig:
     thresholds: Thresholds
     min_pending: int = 12
+    max_pending: int = 2000
     min_cluster_size: int = 4
+    min_stories: int = 3
+    min_languages: int = 1
     keywords_per_language: int = 8
+    label_keywords: int = 3
     representatives: int = 3
+
+    @classmethod
+    def load(cls, thresholds: Thresholds, path: Path | None = None) -> ClusteringConfig:
+        """The settings of ``thresholds.toml``'s ``[clustering]`` table, with ``thresholds``."""
+        with (Path(path) if path else THRESHOLDS_PATH).open("rb") as handle:
+            table = tomllib.load(handle).get("clustering", {})
+        return cls(thresholds=thresholds, **table)
 
 
 @dataclass(frozen=True)
@@ -228,18 +252,24 @@ def _form_emergent(
     topic: Topic,
     config: ClusteringConfig,
 ) -> None:
+    pending = pending[: config.max_pending]
     labels = agglomerate(vectors[pending], config.thresholds.emergent_similarity)
     groups = [
         [pending[j] for j in np.flatnonzero(labels == label)]
         for label in sorted(set(labels.tolist()))
     ]
-    groups = [g for g in groups if len(g) >= config.min_cluster_size]
-    if not groups:
-        return
     new_clusters = []
     for rows in groups:
+        if len(rows) < config.min_cluster_size:
+            continue
+        if len({items[i].story_id or items[i].passage_id for i in rows}) < config.min_stories:
+            continue
+        if len({items[i].language for i in rows}) < config.min_languages:
+            continue
         centroid = vectors[rows].mean(axis=0)
         centroid /= np.linalg.norm(centroid)
+        if float(np.mean(vectors[rows] @ centroid)) < config.thresholds.emergent_coherence:
+            continue
         cluster_id = "emergent_" + hashlib.sha1(
             "\n".join(sorted(items[i].passage_id for i in rows)).encode()
         ).hexdigest()[:10]
@@ -247,11 +277,13 @@ def _form_emergent(
         new_clusters.append((cluster_id, rows, centroid, tuple(items[rows[k]].passage_id for k in nearest)))
         for i in rows:
             targets[i], scores[i] = cluster_id, float(vectors[i] @ centroid)
+    if not new_clusters:
+        return
 
     keywords = _keywords(items, new_clusters, seeded, config.keywords_per_language)
     for cluster_id, rows, centroid, representatives in new_clusters:
         words = keywords[cluster_id]
-        labels_by_language = {lang: " / ".join(w[:3]) for lang, w in words.items() if w}
+        labels_by_language = {lang: " / ".join(w[: config.label_keywords]) for lang, w in words.items() if w}
         dominant = Counter(items[i].language for i in rows).most_common(1)[0][0]
         state.by_id[cluster_id] = ClusterState(
             cluster_id=cluster_id,

@@ -41,8 +41,9 @@ def load_fixture(db: Path, fixture: Path) -> None:
         for cluster in data.get("cluster", []):
             connection.execute(
                 "INSERT INTO stance_clusters (cluster_id, label, kind, labels, model_id, centroid, size,"
-                " created_at, updated_at) VALUES (?, ?, 'seeded', ?, 'test', [0.0], 1, ?, ?)",
-                [cluster["cluster_id"], cluster["label"], json.dumps({"en": cluster["label"]}), LOADED_AT, LOADED_AT],
+                " created_at, updated_at) VALUES (?, ?, ?, ?, 'test', [0.0], 1, ?, ?)",
+                [cluster["cluster_id"], cluster["label"], cluster.get("kind", "seeded"),
+                 json.dumps({"en": cluster["label"]}), LOADED_AT, LOADED_AT],
             )
         names = {e["entity_id"]: e["name"] for e in data.get("entity", [])}
         for article in data.get("article", []):
@@ -70,7 +71,8 @@ def load_fixture(db: Path, fixture: Path) -> None:
             )
             for position, entity_id in enumerate(article.get("mentions", [])):
                 connection.execute(
-                    "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, 'exact', 1.0)",
+                    "INSERT INTO mentions (article_id, entity_id, surface, start_char, end_char, method, score) "
+                    "VALUES (?, ?, ?, ?, ?, 'ruler', 1.0)",
                     [article["article_id"], entity_id, names[entity_id], position * 10, position * 10 + 5],
                 )
             for cluster_id, score in article.get("stances", {}).items():
@@ -174,3 +176,10 @@ def smtp_config() -> Callable[..., SmtpConfig]:
                              "retries": 2, **overrides})
 
     return make
+
+
+@pytest.fixture
+def noisy(empty_db: Path, week: IsoWeek) -> DigestData:
+    """The week of ``data/noisy.toml``: relevant articles spread over ten stance clusters."""
+    load_fixture(empty_db, DATA / "noisy.toml")
+    return gather(Store(empty_db), week)

@@ -201,7 +201,29 @@ def test_misspellings(matcher: EntityMatcher, text: str, entity_id: str, surface
 
 def test_fuzzy_mentions_say_so(matcher: EntityMatcher) -> None:
     (mention,) = matcher.find("Investors still back OpenAAI.", "en")
-    assert mention == Mention("openai", "OpenAAI", 21, 28, "fuzzy", mention.score)
+    assert mention == Mention("openai", "OpenAAI", 21, 28, "fuzzy", mention.score, "Investors still back OpenAAI.")
+
+
+def test_mentions_carry_their_sentence_and_method(matcher: EntityMatcher) -> None:
+    text = "Le temps est doux. Mistral AI publie Codestral.\nOpenAAI suit."
+    assert [(m.entity_id, m.method, m.sentence) for m in matcher.find(text, "fr")] == [
+        ("mistral-ai", "ruler", "Mistral AI publie Codestral."),
+        ("codestral", "ruler", "Mistral AI publie Codestral."),
+        ("openai", "fuzzy", "OpenAAI suit."),
+    ]
+
+
+def test_french_stop_word_ai_does_not_stop_a_misspelt_name(matcher: EntityMatcher) -> None:
+    assert found(matcher, "Le Monshot AI chinois lève des fonds.", "fr") == [("moonshot", "Monshot AI")]
+
+
+def test_chinese_names_are_cut_where_the_script_changes(matcher: EntityMatcher) -> None:
+    assert found(matcher, "科大讯飞发布星火X1推理模型。", "zh") == [("iflytek", "科大讯飞"), ("spark-x1", "星火X1")]
+
+
+def test_chinese_ner_names_link_to_a_close_chinese_alias(matcher: EntityMatcher) -> None:
+    (mention,) = [m for m in matcher.find("深度求素公司开源了新的推理模型。", "zh") if m.method == "ner"] or [None]
+    assert mention is not None and mention.entity_id == "deepseek" and mention.surface == "深度求素"
 
 
 def test_ordinary_words_are_not_misspelt_names(matcher: EntityMatcher) -> None:

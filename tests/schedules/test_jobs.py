@@ -26,12 +26,14 @@ def holder(tmp_path):
     process.wait()
 
 
-def test_a_second_job_exits_at_once_with_a_clear_message(holder, tmp_path, veille):
+@pytest.mark.parametrize("job", ["nightly", "weekly"])
+def test_a_second_job_exits_at_once_with_a_clear_message(job, holder, tmp_path, veille, write_config, unused_port):
     _, data = holder
+    config = write_config("weekly.toml", port=unused_port, weekly_cron="0 7 * * 1")
     started = time.monotonic()
-    result = veille("--db", str(data / "veille.duckdb"), "nightly", cwd=tmp_path)
+    result = veille("--config", str(config), "--db", str(data / "veille.duckdb"), job, cwd=tmp_path)
     assert result.returncode == 1
-    assert "test holder (pid" in result.stderr and "not starting veille nightly" in result.stderr
+    assert "test holder (pid" in result.stderr and f"not starting veille {job}" in result.stderr
     assert time.monotonic() - started < 20
 
 

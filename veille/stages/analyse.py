@@ -23,6 +23,7 @@ from nlp.language import ANALYSED, chinese_script, detect_language
 from veille.config import Config
 from warehouse.records import (
     ArticleRecord,
+    CandidateRecord,
     EmbeddingRecord,
     MentionRecord,
     PageRecord,
@@ -59,7 +60,8 @@ def nlp_version() -> str:
     date, so ``veille process`` redoes them without ``--reprocess``.
     """
     digest = hashlib.sha1()
-    for package, name in (("nlp.entities", "kb.toml"), ("nlp.entities", "cues.toml"), ("nlp", "topic.toml")):
+    for package, name in (("nlp.entities", "kb.toml"), ("nlp.entities", "cues.toml"), ("nlp", "topic.toml"),
+                          ("nlp", "relevance.toml")):
         digest.update(resources.files(package).joinpath(name).read_bytes())
     return f"{CODE_VERSION}+{digest.hexdigest()[:10]}"
 
@@ -130,23 +132,31 @@ class Analyser:
 
     def _analyse_article(self, base: dict, title: str | None) -> ProcessedPage:
         text, language, article_id = base["text"], base["language"], base["article_id"]
-        found = self.matcher.find(text, language)
+        findings = self.matcher.analyse(text, language)
+        found = findings.mentions
         mentions = [
-            MentionRecord(article_id, m.entity_id, m.surface, m.start_char, m.end_char, m.method, float(m.score))
+            MentionRecord(article_id, m.entity_id, m.surface, m.start_char, m.end_char, m.method, float(m.score),
+                          m.sentence)
             for m in found
+        ]
+        candidates = [
+            CandidateRecord(article_id, c.name, c.surface, language, c.start_char, c.end_char, c.sentence)
+            for c in findings.candidates
         ]
         document_text = f"{title or ''}\n{text[:DOCUMENT_CHARACTERS]}"
         document_vector = self.encoder.encode([document_text])[0]
         embeddings = [EmbeddingRecord(DOCUMENT_HASH_PREFIX + article_id, self.encoder.model_id, document_vector)]
         entity_ids = {m.entity_id for m in found}
         models = sum(self.knowledge_base.entities[e].kind == "model" for e in entity_ids)
-        relevance = self.relevance.score(text, language, len(entity_ids), models, document_vector)
+        relevance = self.relevance.score(f"{title or ''}\n{text}", language, len(entity_ids), models,
+                                         document_vector)
         passages: list[PassageRecord] = []
         if relevance.relevant:
             passages, passage_embeddings = self._passages(article_id, text, language)
             embeddings += passage_embeddings
         article = ArticleRecord(**base, relevance=relevance.score, relevant=relevance.relevant)
-        return ProcessedPage(article_id, "article", None, article, mentions, passages, embeddings)
+        return ProcessedPage(article_id, "article", None, article, mentions, passages, embeddings,
+                             candidates=candidates)
 
     def _passages(self, article_id: str, text: str, language: str):
         from nlp.stances.passages import extract_passages
@@ -156,16 +166,19 @@ class Analyser:
                           p.start_char, p.end_char)
             for i, p in enumerate(extract_passages(text, language, self.topic))
         ]
+        return passages, self.embed_passages(passages)
+
+    def embed_passages(self, passages: list[PassageRecord]) -> list[EmbeddingRecord]:
+        """Embeddings of the passage texts not embedded before with this model (each text once)."""
         missing = {p.text_hash: p.text for p in passages if p.text_hash not in self.known_hashes}
-        embeddings: list[EmbeddingRecord] = []
-        if missing:
-            vectors = self.encoder.encode(list(missing.values()))
-            embeddings = [
-                EmbeddingRecord(h, self.encoder.model_id, np.asarray(v, dtype=np.float32))
-                for h, v in zip(missing, vectors)
-            ]
-            self.known_hashes.update(missing)
-        return passages, embeddings
+        if not missing:
+            return []
+        vectors = self.encoder.encode(list(missing.values()))
+        self.known_hashes.update(missing)
+        return [
+            EmbeddingRecord(h, self.encoder.model_id, np.asarray(v, dtype=np.float32))
+            for h, v in zip(missing, vectors)
+        ]
 
 
 def _read_document(page: PageRecord) -> tuple[str | None, Extracted] | NoArticle:

@@ -55,9 +55,9 @@ def cluster_stage(config: Config) -> ClusterSummary:
         for c in store.clusters(model_id)
     ]
     passages = store.passages_to_cluster(model_id)
-    inputs = [PassageInput(p.passage_id, p.text, p.language) for p in passages]
+    inputs = [PassageInput(p.passage_id, p.text, p.language, p.story_id) for p in passages]
     vectors = np.stack([p.vector for p in passages]) if passages else np.zeros((0, encoder.dimension), np.float32)
-    result = update_clusters(inputs, vectors, seeded, existing, topic, ClusteringConfig(thresholds))
+    result = update_clusters(inputs, vectors, seeded, existing, topic, ClusteringConfig.load(thresholds))
     records = [
         ClusterRecord(
             cluster_id=c.cluster_id, label=c.label, kind=c.kind, polarity=c.polarity, labels=dict(c.labels),

@@ -94,7 +94,7 @@ def process_stage(config: Config, *, reprocess: bool = False) -> ProcessSummary:
         pool = context.Pool(config.process.workers, initializer=_init_worker,
                             initargs=(settings, frozenset(analyser.known_hashes)))
     try:
-        with Progress("process", total) as progress:
+        with Progress("process", total, unit="pages") as progress:
             while pages := store.pages_to_process(version, batch_size, since):
                 if pool is not None:
                     results = pool.map(_analyse_in_worker, pages, chunksize=max(1, len(pages) // 8))

@@ -1,5 +1,5 @@
 -- Passages of relevant articles not yet assigned with this embedding model.
-SELECT p.passage_id, p.article_id, p.language, p.text, e.vector
+SELECT p.passage_id, p.article_id, p.language, p.text, e.vector, coalesce(a.story_id, a.article_id) AS story_id
 FROM passages AS p
 JOIN articles AS a USING (article_id)
 JOIN embeddings AS e ON e.text_hash = p.text_hash AND e.model_id = $model_id

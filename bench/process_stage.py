@@ -1,0 +1,125 @@
+"""Process-stage throughput and memory, against the raw component calls on the same pages.
+
+    HF_HUB_OFFLINE=1 .venv/bin/python -m bench.process_stage [--pages N] [--workers W]
+
+Pages are corpus pages repeated under distinct URLs, stored in a fresh
+warehouse in a temporary folder. In the same run:
+
+- **direct**: ``decode_html`` + ``trafilatura.extract`` (default settings) +
+  ``detect_language`` called on each page in one process — the components the
+  stage is built on, with nothing around them;
+- **stage**: ``veille process`` (``process_stage``) with ``W`` workers and one
+  writer, timed from start to end (model loading, batches, writes, story
+  grouping included); it also runs entity matching, relevance, the document
+  embedding and stance passages, which the direct calls do not.
+
+Prints pages/s for both, the ratio stage per core / direct, and the resident
+memory (main process plus workers) sampled every half second, by tenth of the
+run, so that growth with the number of pages shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import trafilatura
+
+from bench.corpus import load_pages
+from nlp.charset import decode_html
+from nlp.language import detect_language
+from veille.config import load_config
+from veille.stages.process import process_stage
+from warehouse.records import PageRecord
+from warehouse.store import Store, page_id_for
+
+FETCHED = datetime(2026, 11, 28, tzinfo=timezone.utc)
+
+
+def _rss_mib() -> float:
+    """Resident memory of this process and all its children, in MiB (Linux /proc)."""
+    total = 0
+    pids = ["self"] + [pid for listing in Path("/proc/self/task").glob("*/children")
+                       for pid in listing.read_text().split()]
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except FileNotFoundError:
+            continue
+    return total / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=400)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--direct-pages", type=int, default=120, help="pages timed for the direct calls")
+    args = parser.parse_args()
+    corpus = load_pages()
+    records = []
+    for index in range(args.pages):
+        page = corpus[index % len(corpus)]
+        url = f"{page.url}#copy-{index // len(corpus)}"
+        records.append(PageRecord(page_id=page_id_for(url), url=url, final_url=page.url, source=page.set,
+                                  status=200, content_type="text/html", charset=None, headers={}, body=page.html,
+                                  fetched_at=FETCHED, origin="crawl"))
+
+    detect_language("warm up the language model")
+    sample = records[: args.direct_pages]
+    started = time.perf_counter()
+    for record in sample:
+        html, _ = decode_html(record.body)
+        text = trafilatura.extract(html, url=record.url) or ""
+        detect_language(text)
+    direct = len(sample) / (time.perf_counter() - started)
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "veille.duckdb"
+        config_file = Path(folder) / "veille.toml"
+        config_file.write_text(f"[process]\nworkers = {args.workers}\n", encoding="utf-8")
+        store = Store(db)
+        store.migrate()
+        for start in range(0, len(records), 500):
+            store.save_pages(records[start: start + 500])
+        config = load_config(config_file, db)
+        memory: list[tuple[float, float]] = []
+        done = threading.Event()
+
+        def sample_memory() -> None:
+            while not done.is_set():
+                memory.append((time.perf_counter(), _rss_mib()))
+                time.sleep(0.5)
+
+        sampler = threading.Thread(target=sample_memory)
+        started = time.perf_counter()
+        sampler.start()
+        try:
+            summary = process_stage(config)
+        finally:
+            done.set()
+            sampler.join()
+        elapsed = time.perf_counter() - started
+
+    stage = summary.pages / elapsed
+    cores = min(args.workers, os.cpu_count() or 1)
+    print(f"pages: {summary.pages} ({summary.articles} articles), workers: {args.workers}, cores: {os.cpu_count()}")
+    print(f"direct decode + trafilatura + language, 1 process: {direct:7.1f} pages/s")
+    print(f"veille process stage (full analysis):          {stage:7.1f} pages/s in {elapsed:.0f} s")
+    print(f"ratio stage per core / direct:                 {stage / cores / direct:7.2f}")
+    if memory:
+        first = memory[0][0]
+        span = max(memory[-1][0] - first, 1e-9)
+        tenths = [max((rss for t, rss in memory if int(10 * (t - first) / span) == k), default=0.0)
+                  for k in range(10)]
+        print("peak RSS by tenth of the run (MiB): " + " ".join(f"{v:.0f}" for v in tenths))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+"""Topic relevance on the labelled development set: precision, recall and F1 per language.
+
+    HF_HUB_OFFLINE=1 .venv/bin/python -m bench.relevance_eval [--write]
+
+The set (``tests/nlp/data/relevance_dev.toml``) is split in two halves,
+stratified by language and label, by a hash of each article's id: the
+calibration half fits the logistic regression of ``nlp.relevance`` (with
+``--write``, into ``nlp/relevance.toml``), the held-out half measures it.
+Only the held-out figures are an honest estimate; the calibration half is
+printed for comparison. The evidence is computed by the real parts of the
+process stage (topic terms, the knowledge-base matcher, the document
+embedding), as ``veille process`` computes it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import tomllib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from nlp.relevance import DEFAULT_PATH, FEATURES, Evidence, RelevanceModel, RelevanceScorer
+from veille.config import load_config
+from veille.stages.analyse import DOCUMENT_CHARACTERS, Analyser, AnalyserSettings
+
+DEV_SET = Path(__file__).resolve().parents[1] / "tests" / "nlp" / "data" / "relevance_dev.toml"
+LANGUAGES = ("en", "fr", "zh")
+
+
+@dataclass(frozen=True)
+class Labelled:
+    id: str
+    language: str
+    relevant: bool
+    kind: str
+    title: str
+    text: str
+
+    @property
+    def held_out(self) -> bool:
+        return _half(self.id)
+
+
+def _half(article_id: str) -> bool:
+    return hashlib.sha1(article_id.encode("utf-8")).digest()[0] % 2 == 1
+
+
+def load_dev_set(path: Path = DEV_SET) -> list[Labelled]:
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    return [Labelled(**entry) for entry in data["article"]]
+
+
+def split(items: Sequence[Labelled]) -> tuple[list[Labelled], list[Labelled]]:
+    """(calibration, held-out): alternate within each (language, label) in hash order."""
+    groups: dict[tuple[str, bool], list[Labelled]] = defaultdict(list)
+    for item in items:
+        groups[(item.language, item.relevant)].append(item)
+    calibration, held_out = [], []
+    for members in groups.values():
+        ordered = sorted(members, key=lambda m: hashlib.sha1(m.id.encode("utf-8")).hexdigest())
+        calibration += ordered[0::2]
+        held_out += ordered[1::2]
+    return calibration, held_out
+
+
+def evidence_for(items: Sequence[Labelled], analyser: Analyser) -> list[Evidence]:
+    """The evidence the process stage would gather for each article."""
+    scorer: RelevanceScorer = analyser.relevance
+    texts = [f"{item.title}\n{item.text[:DOCUMENT_CHARACTERS]}" for item in items]
+    vectors = analyser.encoder.encode(texts)
+    found = []
+    for item, vector in zip(items, vectors):
+        entities = {m.entity_id for m in analyser.matcher.find(item.text, item.language)}
+        models = sum(analyser.knowledge_base.entities[e].kind == "model" for e in entities)
+        found.append(scorer.evidence(f"{item.title}\n{item.text}", item.language, len(entities), models, vector))
+    return found
+
+
+def fit(evidence: Sequence[Evidence], labels: Sequence[bool], base: RelevanceModel) -> RelevanceModel:
+    from sklearn.linear_model import LogisticRegression
+
+    regression = LogisticRegression(C=1.0, class_weight="balanced")
+    regression.fit([e.vector() for e in evidence], list(labels))
+    return RelevanceModel(
+        intercept=float(regression.intercept_[0]),
+        coefficients={name: float(c) for name, c in zip(FEATURES, regression.coef_[0])},
+        openness_saturation=base.openness_saturation, ai_saturation=base.ai_saturation,
+        entity_saturation=base.entity_saturation, require_openness_and_ai=base.require_openness_and_ai,
+        embedding=base.embedding,
+    )
+
+
+def scores(items: Sequence[Labelled], evidence: Sequence[Evidence], scorer: RelevanceScorer
+           ) -> dict[str, dict[str, float]]:
+    """Precision, recall and F1 per language, and over all languages ("all")."""
+    result = {}
+    for language in (*LANGUAGES, "all"):
+        pairs = [(item.relevant, scorer.judge(ev).relevant) for item, ev in zip(items, evidence)
+                 if language in ("all", item.language)]
+        tp = sum(gold and found for gold, found in pairs)
+        fp = sum(found and not gold for gold, found in pairs)
+        fn = sum(gold and not found for gold, found in pairs)
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        result[language] = {"articles": len(pairs), "precision": precision, "recall": recall, "f1": f1}
+    return result
+
+
+def write_model(model: RelevanceModel, path: Path = DEFAULT_PATH) -> None:
+    coefficients = "\n".join(f"{name} = {model.coefficients[name]:.4f}" for name in FEATURES)
+    path.write_text(
+        "# Topic relevance: a logistic regression over four kinds of evidence (see nlp/relevance.py).\n"
+        "# Written by `python -m bench.relevance_eval --write`, fitted on the calibration half of\n"
+        "# tests/nlp/data/relevance_dev.toml; edit by refitting, not by hand.\n\n"
+        "[features]\n"
+        f"openness_saturation = {model.openness_saturation}   # topic-term hits at which the evidence counts fully\n"
+        f"ai_saturation = {model.ai_saturation}\n"
+        f"entity_saturation = {model.entity_saturation}     # distinct labs and models\n"
+        f"require_openness_and_ai = {str(model.require_openness_and_ai).lower()}   "
+        "# an openness term, and an AI term or a model, are both needed\n"
+        f'embedding = "{model.embedding}"   # similarity was calibrated with this model\n\n'
+        "[model]\n"
+        f"intercept = {model.intercept:.4f}\n\n"
+        "[model.coefficients]\n"
+        f"{coefficients}\n",
+        encoding="utf-8",
+    )
+
+
+def _table(title: str, result: dict[str, dict[str, float]]) -> str:
+    lines = [title, "| language | articles | precision | recall | F1 |", "|---|---|---|---|---|"]
+    for language, s in result.items():
+        lines.append(f"| {language} | {s['articles']} | {s['precision']:.2f} | {s['recall']:.2f} | {s['f1']:.2f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="refit on the calibration half and write nlp/relevance.toml")
+    args = parser.parse_args()
+    analyser = Analyser(AnalyserSettings.from_config(load_config()))
+    calibration, held_out = split(load_dev_set())
+    calibration_evidence = evidence_for(calibration, analyser)
+    held_out_evidence = evidence_for(held_out, analyser)
+    scorer: RelevanceScorer = analyser.relevance
+    if args.write:
+        scorer.model = fit(calibration_evidence, [i.relevant for i in calibration], scorer.model)
+        write_model(scorer.model)
+        print(f"wrote {DEFAULT_PATH}")
+    print(_table(f"held-out half (threshold {scorer.threshold})", scores(held_out, held_out_evidence, scorer)))
+    print()
+    print(_table("calibration half (fitted on it: optimistic)", scores(calibration, calibration_evidence, scorer)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,160 @@
+"""Model names the knowledge base does not know yet, collected for a curator.
+
+A candidate is a capitalised name of one or two words with a version number written
+after it ("Orion 2", "Kestrel-3.5 Pro", "Nova K2"), possibly a tier word ("Pro",
+"Flash"), in a sentence that also holds a discovery cue ("model", "open-source",
+"模型", "开源"; cues.toml, ``[discovery]``) within a few tokens. Its words must be
+left over by the knowledge-base matches, must not start with a known alias (a known
+family with a new version already links to the family), and must not be words that
+take numbers without naming a model ("Windows 11", "Chapter 3"; ``not_names``).
+
+In Chinese the same holds for Latin names, and the Chinese NER (``chinese_ner``)
+adds names written in Han characters followed by a version ("九章3.0").
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+from spacy.tokens import Doc
+
+from .kb import alias_key
+from .patterns import HYPHEN, Tokenize, alias_pieces, version_end
+
+MAX_NAME_WORDS = 2
+
+
+@dataclass(frozen=True)
+class CandidateName:
+    """A model-like name the knowledge base lacks, where it stands in the text."""
+
+    name: str  # the normalised key: case, width and spacing folded
+    surface: str
+    start_char: int
+    end_char: int
+    sentence: str
+
+
+@dataclass(frozen=True)
+class DiscoveryCues:
+    window: int
+    words: dict[str, list[str]]
+    not_names: frozenset[str]
+
+
+def load_discovery_cues() -> DiscoveryCues:
+    data = tomllib.loads(resources.files(__package__).joinpath("cues.toml").read_text(encoding="utf-8"))
+    table = data["discovery"]
+    return DiscoveryCues(
+        window=int(table["window"]),
+        words={language: list(table[language]) for language in ("en", "fr", "zh")},
+        not_names=frozenset(word.lower() for word in table["not_names"]),
+    )
+
+
+class Discoverer:
+    """Finds candidate names in one language's documents."""
+
+    def __init__(
+        self,
+        cues: DiscoveryCues,
+        language: str,
+        tokenize: Tokenize,
+        known_keys: Collection[str],
+        tiers: Collection[str],
+        stop_words: Collection[str],
+    ):
+        self.window = cues.window
+        self.not_names = cues.not_names
+        self.known_keys = known_keys
+        self.tiers = {tier.lower() for tier in tiers}
+        self.stop_words = {word.lower() for word in stop_words}
+        self.cues = {tuple(p.lower() for p in alias_pieces(cue, tokenize)) for cue in cues.words[language]}
+        self.cues.discard(())
+        self.cue_starts = {cue[0] for cue in self.cues}
+
+    def find(
+        self,
+        doc: Doc,
+        text: str,
+        taken: Sequence[bool],
+        han_names: Sequence[tuple[int, int]] = (),
+    ) -> list[CandidateName]:
+        """Candidates in ``doc`` (the tokenized ``text``) among the tokens not ``taken``.
+
+        ``han_names`` are token spans that a Chinese NER tagged as names; they count as
+        name words here even though they have no capital letter.
+        """
+        words = [token.text for token in doc]
+        han_starts = {start: end for start, end in han_names}
+        found: list[CandidateName] = []
+        position = 0
+        while position < len(words):
+            span = self._candidate(words, taken, position, han_starts)
+            if span is None:
+                position += 1
+                continue
+            start, end = span
+            sentence = doc[start].sent
+            low = max(sentence.start, start - self.window)
+            high = min(sentence.end, end + self.window)
+            if self.has_cue(words, low, start) or self.has_cue(words, end, high):
+                first, last = doc[start], doc[end - 1]
+                surface = text[first.idx : last.idx + len(last.text)]
+                found.append(
+                    CandidateName(
+                        alias_key(surface), surface, first.idx, last.idx + len(last.text),
+                        text[sentence.start_char : sentence.end_char].strip(),
+                    )
+                )
+            position = end
+        return found
+
+    def _candidate(
+        self, words: Sequence[str], taken: Sequence[bool], start: int, han_starts: dict[int, int]
+    ) -> tuple[int, int] | None:
+        """The token span of a name-with-version starting at ``start``, if one starts there."""
+        if start in han_starts:
+            end = han_starts[start]
+        elif self._name_word(words[start]):
+            end = start + 1
+            while end < len(words) and end - start < MAX_NAME_WORDS and self._name_word(words[end]):
+                end += 1
+        else:
+            return None
+        if any(taken[start:end]) or words[start].lower() in self.not_names:
+            return None
+        for name_end in range(end, start, -1):
+            version = version_end(words, name_end)
+            if version is None or any(taken[name_end:version]):
+                continue
+            if alias_key("".join(words[start:name_end])) in self.known_keys:
+                return None
+            while version < len(words) and words[version].lower() in self.tiers and not taken[version]:
+                version += 1
+            return start, version
+        return None
+
+    def _name_word(self, word: str) -> bool:
+        """A capitalised Latin word (or a CamelCase one), not a stop word."""
+        return (
+            len(word) >= 2
+            and word[0].isupper()
+            and word.isascii()
+            and word.isalpha()
+            and word.lower() not in self.stop_words
+            and word.lower() not in self.tiers
+        )
+
+    def has_cue(self, words: Sequence[str], start: int, end: int) -> bool:
+        """Whether ``words[start:end]`` holds a discovery cue."""
+        window = [word.lower() for word in words[start:end] if word != HYPHEN and not word.isspace()]
+        for position, word in enumerate(window):
+            if word in self.cue_starts:
+                for cue in self.cues:
+                    if cue[0] == word and tuple(window[position : position + len(cue)]) == cue:
+                        return True
+        return False

@@ -1,0 +1,86 @@
+"""Story grouping on fixture articles, with document vectors from the real multilingual model."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from nlp.stories import StoryThresholds, group_stories
+from warehouse.records import StoryInput
+
+DATA = Path(__file__).with_name("data") / "stories.toml"
+
+
+@pytest.fixture(scope="module")
+def articles() -> list[dict]:
+    with DATA.open("rb") as handle:
+        return tomllib.load(handle)["article"]
+
+
+@pytest.fixture(scope="module")
+def inputs(articles, tmp_path_factory) -> list[StoryInput]:
+    from nlp.embeddings import load_encoder
+
+    encoder = load_encoder("use-multilingual", tmp_path_factory.mktemp("models"))
+    vectors = encoder.encode([f"{a['title']}\n{a['text'][:800]}" for a in articles])
+    return [
+        StoryInput(article_id=a["id"], language=a["language"], published_at=a["published"], text=a["text"],
+                   vector=vector, entity_ids=frozenset(a["entities"]))
+        for a, vector in zip(articles, vectors)
+    ]
+
+
+def _expected_groups(articles: list[dict]) -> dict[str, set[str]]:
+    groups: dict[str, set[str]] = {}
+    for article in articles:
+        groups.setdefault(article["story"], set()).add(article["id"])
+    return groups
+
+
+@pytest.mark.slow  # loads the multilingual embedding model
+def test_copies_and_translations_share_a_story_and_other_stories_do_not(articles, inputs):
+    story_ids = group_stories(inputs)
+    found: dict[str, set[str]] = {}
+    for article_id, story_id in story_ids.items():
+        found.setdefault(story_id, set()).add(article_id)
+    assert sorted(map(sorted, found.values())) == sorted(map(sorted, _expected_groups(articles).values()))
+
+
+@pytest.mark.slow  # loads the multilingual embedding model
+def test_story_id_is_the_earliest_article(inputs):
+    story_ids = group_stories(inputs)
+    assert story_ids["e-zh-translation"] == "a-en-original"
+    assert story_ids["b-en-syndicated"] == "a-en-original"
+
+
+@pytest.mark.slow  # loads the multilingual embedding model
+def test_a_translation_outside_the_window_joins_when_the_window_is_wider(inputs):
+    story_ids = group_stories(inputs, StoryThresholds(window=timedelta(days=14)))
+    assert story_ids["g-fr-same-story-out-of-window"] == "a-en-original"
+    assert story_ids["f-en-same-topic-other-story"] == "f-en-same-topic-other-story"
+
+
+@pytest.mark.slow  # loads the multilingual embedding model
+def test_no_shared_entity_means_no_cross_language_link(inputs):
+    stripped = [
+        StoryInput(i.article_id, i.language, i.published_at, i.text, i.vector,
+                   frozenset() if i.language != "en" else i.entity_ids)
+        for i in inputs
+    ]
+    story_ids = group_stories(stripped)
+    assert story_ids["d-fr-translation"] == "d-fr-translation"
+    assert story_ids["c-en-near-duplicate"] == "a-en-original"  # MinHash needs no entity
+
+
+@pytest.mark.slow  # loads the multilingual embedding model
+def test_undated_articles_are_still_compared(inputs):
+    undated = [StoryInput(i.article_id, i.language, None if i.language == "zh" else i.published_at, i.text,
+                          i.vector, i.entity_ids) for i in inputs]
+    assert group_stories(undated)["e-zh-translation"] == "a-en-original"
+
+
+def test_no_articles_no_stories():
+    assert group_stories([]) == {}

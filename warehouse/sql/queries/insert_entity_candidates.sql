@@ -1,0 +1,1 @@
+INSERT OR IGNORE INTO entity_candidate_mentions BY NAME SELECT * FROM incoming;
