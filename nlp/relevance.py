@@ -6,9 +6,9 @@ it mentions, and the embedding similarity of the article to the topic's
 descriptions (in any language, since the model is multilingual). A logistic
 regression calibrated on a labelled development set (``relevance.toml``)
 turns them into a score, the probability of being on the topic. An article is
-relevant when the score clears the threshold and it speaks both of openness and of AI (AI terms, or a model of
-the knowledge base: a lab alone, such as Huawei in a story about its operating
-system, does not make a story about AI). Open-source software news with no AI,
+relevant when the score clears the threshold and it speaks both of openness
+and of AI (AI terms, or a model of the knowledge base: a lab alone, such as
+Huawei in a story about its operating system, does not make a story about AI). Open-source software news with no AI,
 and AI news with no openness angle, are the hard negatives.
 """
 
@@ -23,7 +23,6 @@ from pathlib import Path
 import numpy as np
 
 from nlp.topic import Topic
-
 
 DEFAULT_PATH = Path(__file__).with_name("relevance.toml")
 FEATURES = ("openness", "ai", "entities", "similarity")

@@ -52,7 +52,21 @@ def _now() -> datetime:
 
 
 def _vectors(vectors: Iterable[np.ndarray]) -> pa.Array:
-    return pa.array([np.asarray(v, dtype=np.float32).tolist() for v in vectors], type=pa.list_(pa.float32()))
+    """Vectors as an Arrow list column, built from one flat numpy buffer (no Python floats)."""
+    rows = [np.asarray(v, dtype=np.float32).ravel() for v in vectors]
+    lengths = np.fromiter((len(r) for r in rows), dtype=np.int32, count=len(rows))
+    offsets = np.zeros(len(rows) + 1, dtype=np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    values = np.concatenate(rows) if rows else np.zeros(0, dtype=np.float32)
+    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, type=pa.float32()))
+
+
+def _matrix(column: pa.ChunkedArray) -> np.ndarray:
+    """A list column of equally long float vectors as one (rows, dimension) float32 array."""
+    if len(column) == 0:
+        return np.zeros((0, 0), dtype=np.float32)
+    values = column.combine_chunks().flatten().to_numpy(zero_copy_only=False)
+    return np.asarray(values, dtype=np.float32).reshape(len(column), -1)
 
 
 def _insert(connection: duckdb.DuckDBPyConnection, sql_name: str, rows: pa.Table, view: str = "incoming") -> None:
@@ -296,14 +310,23 @@ class Store:
             for row in rows
         ]
 
-    def passages_to_cluster(self, model_id: str) -> list[PassageForClustering]:
+    def passages_to_cluster(self, model_id: str, waiting_since: datetime = EPOCH) -> list[PassageForClustering]:
+        """Passages never placed with this model, and those still waiting whose article was
+        processed since ``waiting_since`` (older ones stop being read back every run)."""
         with self._read() as connection:
-            rows = connection.execute(query("passages_unclustered"), {"model_id": model_id}).fetchall()
+            rows = connection.sql(
+                query("passages_unclustered"), params={"model_id": model_id, "waiting_since": waiting_since}
+            ).to_arrow_table()
+        vectors = _matrix(rows["vector"])
+        columns = {
+            name: rows[name].to_pylist() for name in ("passage_id", "article_id", "language", "text", "story_id")
+        }
         return [
-            PassageForClustering(
-                passage_id, article_id, language, text, np.asarray(vector, dtype=np.float32), story_id
+            PassageForClustering(passage_id, article_id, language, text, vector, story_id)
+            for passage_id, article_id, language, text, vector, story_id in zip(
+                columns["passage_id"], columns["article_id"], columns["language"], columns["text"], vectors,
+                columns["story_id"],
             )
-            for passage_id, article_id, language, text, vector, story_id in rows
         ]
 
     def save_clustering(

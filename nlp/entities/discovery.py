@@ -14,17 +14,20 @@ adds names written in Han characters followed by a version ("九章3.0").
 
 from __future__ import annotations
 
+import re
 import tomllib
-from collections.abc import Collection, Sequence
+from bisect import bisect_left
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .kb import alias_key
 from .patterns import HYPHEN, Tokenize, alias_pieces, version_end
 
 MAX_NAME_WORDS = 2
+_GAP = r"[\s\-\u2010\u2011\uff0d]*"  # what may stand between two words of a cue in the raw text
 
 
 @dataclass(frozen=True)
@@ -75,27 +78,35 @@ class Discoverer:
         self.cues = {tuple(p.lower() for p in alias_pieces(cue, tokenize)) for cue in cues.words[language]}
         self.cues.discard(())
         self.cue_starts = {cue[0] for cue in self.cues}
+        # Every place in a text where a cue may start (overlaps included): its words with
+        # any spaces and hyphens between them, as the tokens are read in ``has_cue``.
+        written = "|".join(_GAP.join(map(re.escape, cue)) for cue in sorted(self.cues))
+        self._cue_text = re.compile(f"(?=(?:{written}))", re.IGNORECASE)
 
     def find(
         self,
         doc: Doc,
         text: str,
+        words: Sequence[str],
         taken: Sequence[bool],
+        capitals: Sequence[int],
         han_names: Sequence[tuple[int, int]] = (),
     ) -> list[CandidateName]:
-        """Candidates in ``doc`` (the tokenized ``text``) among the tokens not ``taken``.
+        """Candidates in ``doc`` (the tokenized ``text``, whose tokens are ``words``) among
+        the tokens not ``taken``.
 
-        ``han_names`` are token spans that a Chinese NER tagged as names; they count as
-        name words here even though they have no capital letter.
+        A name starts at a capitalised word (``capitals``: the positions of the words that
+        start with a capital letter) or at one of ``han_names``, token spans that a Chinese
+        NER tagged as names: they count as name words here though they have no capital.
         """
-        words = [token.text for token in doc]
-        han_starts = {start: end for start, end in han_names}
+        han_starts = dict(han_names)
         found: list[CandidateName] = []
         position = 0
-        while position < len(words):
-            span = self._candidate(words, taken, position, han_starts)
+        for start in sorted({*capitals, *han_starts}) if han_starts else capitals:
+            if start < position:
+                continue
+            span = self._candidate(words, taken, start, han_starts)
             if span is None:
-                position += 1
                 continue
             start, end = span
             sentence = doc[start].sent
@@ -148,6 +159,24 @@ class Discoverer:
             and word.lower() not in self.stop_words
             and word.lower() not in self.tiers
         )
+
+    def cue_sentences(self, doc: Doc, text: str, words: Sequence[str]) -> Iterator[Span]:
+        """The sentences of ``doc`` (the tokenized ``text``) that hold a discovery cue.
+
+        A search of the text for the cues' first words comes first, so that the tokens of
+        sentences without any are never looked at: most sentences of an article have none.
+        """
+        places = [found.start() for found in self._cue_text.finditer(text)]
+        if not places:
+            return
+        for sentence in doc.sents:
+            at = bisect_left(places, sentence.start_char)
+            if (
+                at < len(places)
+                and places[at] < sentence.end_char
+                and self.has_cue(words, sentence.start, sentence.end)
+            ):
+                yield sentence
 
     def has_cue(self, words: Sequence[str], start: int, end: int) -> bool:
         """Whether ``words[start:end]`` holds a discovery cue."""

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -36,6 +37,7 @@ MIN_LENGTH = 6
 MIN_HAN_LENGTH = 4
 LONG_ALIAS = 10
 MAX_TOKENS = 3
+CACHE_SIZE = 65_536
 _NUMBERS = re.compile(r"\d+")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -61,6 +63,8 @@ class FuzzyLinker:
         self.known: dict[str, Alias | None] = {}
         self.by_initial: dict[str, list[str]] = defaultdict(list)
         self.han_keys: list[str] = []
+        # The same capitalised words come back article after article: each is weighed once.
+        self._closest = lru_cache(maxsize=CACHE_SIZE)(self._closest_alias)
         for alias in aliases:
             key = alias_key(alias.alias)
             if alias in ambiguous:
@@ -74,15 +78,16 @@ class FuzzyLinker:
             elif len(key) >= MIN_LENGTH and key not in self.by_initial[key[0]]:
                 self.by_initial[key[0]].append(key)
 
-    def link(self, words: Sequence[str], taken: Sequence[bool]) -> list[FuzzyMatch]:
-        """Misspelt names among the words not ``taken`` by exact matches (token offsets)."""
+    def link(self, words: Sequence[str], taken: Sequence[bool], capitals: Iterable[int]) -> list[FuzzyMatch]:
+        """Misspelt names among the words not ``taken`` by exact matches (token offsets);
+        ``capitals`` are the positions of the words that start with a capital letter."""
         found: list[tuple[int, int, int, Alias]] = []
-        for start, word in enumerate(words):
-            if taken[start] or not self._opens(word):
+        for start in capitals:
+            if taken[start] or not self._opens(words[start]):
                 continue
             end = start + 1
             while True:
-                match = self._closest(words[start:end])
+                match = self._closest(tuple(words[start:end]))
                 if match is not None:
                     found.append((match[0], start, end, match[1]))
                 if end - start == MAX_TOKENS or end == len(words) or not self._continues(words[end], taken[end]):
@@ -125,11 +130,11 @@ class FuzzyLinker:
         """A stop word as written: the French "ai" (has) is one, the acronym "AI" is not."""
         return word.lower() in self.stop_words and not (len(word) > 1 and word.isupper())
 
-    def _closest(self, words: Sequence[str]) -> tuple[int, Alias] | None:
+    def _closest_alias(self, words: tuple[str, ...]) -> tuple[int, Alias] | None:
+        if all(word.lower() in self.vocabulary for word in words if word.isalpha()):
+            return None
         key = alias_key("".join(words))
         if len(key) < MIN_LENGTH:
-            return None
-        if all(word.lower() in self.vocabulary for word in words if word.isalpha()):
             return None
         if key in self.known:
             exact = self.known[key]

@@ -29,7 +29,7 @@ from .discovery import CandidateName, Discoverer, load_discovery_cues
 from .fuzzy import FuzzyLinker
 from .kb import Alias, KnowledgeBase, alias_key
 from .patterns import HYPHEN, alias_pieces, compile_patterns, version_end
-from .pipelines import ModelNotInstalledError, chinese_pipeline, load_tokenizing_pipeline
+from .pipelines import WORDS, ModelNotInstalledError, chinese_pipeline, load_tokenizing_pipeline
 
 __all__ = ["DEFAULT_MODELS", "CandidateName", "EntityMatcher", "Findings", "Mention", "ModelNotInstalledError"]
 
@@ -149,7 +149,9 @@ class _LanguageMatcher:
 
     def findings(self, doc: Doc, text: str) -> Findings:
         """Mentions and candidate names in ``doc``, the tokenized ``text`` (surfaces are cut from ``text``)."""
-        words = [token.text for token in doc]
+        words: list[str] = doc.user_data[WORDS]
+        # Fuzzy names and new model names both start with a capital: the only tokens worth visiting.
+        capitals = [position for position, word in enumerate(words) if word[:1].isupper()]
         candidates = self._candidates(doc, words)
         accepted = self.judge.keep(doc, words, candidates)
         taken = [False] * len(words)
@@ -167,20 +169,20 @@ class _LanguageMatcher:
         for candidate in sorted(accepted, key=self._precedence):
             if not any(taken[candidate.start : candidate.end]):
                 add(candidate.start, candidate.end, candidate.entity_id, "ruler", 1.0)
-        for match in self.fuzzy.link(words, taken):
+        for match in self.fuzzy.link(words, taken, capitals):
             add(match.start, match.end, match.alias.entity_id, "fuzzy", round(match.score, 3))
-        han_names = self._chinese_names(doc, words, taken, add) if self.ner is not None else []
-        found = self.discoverer.find(doc, text, taken, han_names)
+        han_names = self._chinese_names(doc, text, words, taken, add) if self.ner is not None else []
+        found = self.discoverer.find(doc, text, words, taken, capitals, han_names)
         return Findings(sorted(mentions, key=lambda m: m.start_char), found)
 
-    def _chinese_names(self, doc: Doc, words: list[str], taken: list[bool], add) -> list[tuple[int, int]]:
+    def _chinese_names(
+        self, doc: Doc, text: str, words: list[str], taken: list[bool], add
+    ) -> list[tuple[int, int]]:
         """Names the Chinese NER finds in sentences with a model cue: linked to an alias when
         one is close enough (method "ner"), else returned as token spans for discovery."""
         unlinked = []
-        for sentence in doc.sents:
-            if all(taken[sentence.start : sentence.end]) or not self.discoverer.has_cue(
-                words, sentence.start, sentence.end
-            ):
+        for sentence in self.discoverer.cue_sentences(doc, text, words):
+            if all(taken[sentence.start : sentence.end]):
                 continue
             for name in self.ner.names(sentence.text, sentence.start_char):
                 span = doc.char_span(name.start_char, name.end_char)

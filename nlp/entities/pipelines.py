@@ -8,6 +8,10 @@ choose, between two pieces, whether a hyphen stands there.
 
 Before tokenizing, no-break and thin spaces become spaces and the Unicode hyphens
 become "-": one character for one, so offsets still point into the original text.
+
+Both tokenizers leave the list of their tokens' texts in ``doc.user_data[WORDS]``: the
+matcher reads every token, and asking a Doc for its tokens' texts again costs a tenth
+of the whole tokenization.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ _PLAIN = str.maketrans({
     "\u2010": "-", "\u2011": "-", "\uff0d": "-",
 })
 _MAX_LENGTH = 5_000_000
+WORDS = "veille.words"
 
 
 class ModelNotInstalledError(RuntimeError):
@@ -75,7 +80,10 @@ class PieceTokenizer:
                 cut = True
             words.extend(pieces)
             spaces.extend([False] * (len(pieces) - 1) + [bool(token.whitespace_)])
-        return Doc(self.vocab, words=words, spaces=spaces) if cut else doc
+        if cut:
+            doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data[WORDS] = words
+        return doc
 
 
 class JiebaTokenizer:
@@ -112,7 +120,9 @@ class JiebaTokenizer:
                 ]
                 words.extend(pieces)
                 spaces.extend([False] * len(pieces))
-        return Doc(self.vocab, words=words, spaces=spaces)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data[WORDS] = words
+        return doc
 
 
 def _pip_requirement(package: str) -> str:

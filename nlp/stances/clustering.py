@@ -18,7 +18,9 @@ passage. Each passage goes, in this order,
 The agglomerative step is quadratic in the passages it clusters, so it only
 takes the first ``max_pending`` waiting passages (in passage-id order); the
 others wait for a later run, and meanwhile still join emergent clusters by
-step 2. Time and memory then grow linearly with the number of passages.
+step 2. Time and memory then grow linearly with the number of passages. The
+cluster stage stops reading back a passage still waiting ``waiting_days``
+after its article was processed, so what it reads does not pile up either.
 
 Ids are stable: a seeded cluster's id is its stance id; an existing emergent
 cluster keeps its id and label; a new emergent cluster's id is derived from
@@ -84,6 +86,8 @@ class ClusteringConfig:
     thresholds: Thresholds
     min_pending: int = 12
     max_pending: int = 2000
+    waiting_days: int = 90
+    """Days after its article was processed that a waiting passage is still read back."""
     min_cluster_size: int = 4
     min_stories: int = 3
     min_languages: int = 1

@@ -8,6 +8,7 @@ night's crawl only places the new passages.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 import numpy as np
 
@@ -54,10 +55,13 @@ def cluster_stage(config: Config) -> ClusterSummary:
         )
         for c in store.clusters(model_id)
     ]
-    passages = store.passages_to_cluster(model_id)
+    settings = ClusteringConfig.load(thresholds)
+    passages = store.passages_to_cluster(
+        model_id, waiting_since=datetime.now(timezone.utc) - timedelta(days=settings.waiting_days)
+    )
     inputs = [PassageInput(p.passage_id, p.text, p.language, p.story_id) for p in passages]
     vectors = np.stack([p.vector for p in passages]) if passages else np.zeros((0, encoder.dimension), np.float32)
-    result = update_clusters(inputs, vectors, seeded, existing, topic, ClusteringConfig.load(thresholds))
+    result = update_clusters(inputs, vectors, seeded, existing, topic, settings)
     records = [
         ClusterRecord(
             cluster_id=c.cluster_id, label=c.label, kind=c.kind, polarity=c.polarity, labels=dict(c.labels),

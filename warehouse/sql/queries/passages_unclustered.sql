@@ -1,8 +1,12 @@
--- Passages of relevant articles not yet assigned with this embedding model.
+-- Passages of relevant articles not yet assigned with this embedding model:
+-- those never placed, and those still waiting whose article was processed
+-- since $waiting_since (a passage that joined nothing for long is not read
+-- back on every run).
 SELECT p.passage_id, p.article_id, p.language, p.text, e.vector, coalesce(a.story_id, a.article_id) AS story_id
 FROM passages AS p
 JOIN articles AS a USING (article_id)
 JOIN embeddings AS e ON e.text_hash = p.text_hash AND e.model_id = $model_id
 LEFT JOIN passage_stances AS s ON s.passage_id = p.passage_id AND s.model_id = $model_id
-WHERE a.relevant AND (s.passage_id IS NULL OR s.cluster_id IS NULL)
+WHERE a.relevant
+  AND (s.passage_id IS NULL OR (s.cluster_id IS NULL AND a.processed_at >= $waiting_since))
 ORDER BY p.passage_id;
