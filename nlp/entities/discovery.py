@@ -17,14 +17,14 @@ from __future__ import annotations
 import re
 import tomllib
 from bisect import bisect_left
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
 from spacy.tokens import Doc, Span
 
 from .kb import alias_key
-from .patterns import HYPHEN, Tokenize, alias_pieces, version_end
+from .patterns import HYPHEN, VERSION_REACH, Tokenize, alias_pieces, version_end
 
 MAX_NAME_WORDS = 2
 _GAP = r"[\s\-\u2010\u2011\uff0d]*"  # what may stand between two words of a cue in the raw text
@@ -89,20 +89,24 @@ class Discoverer:
         text: str,
         words: Sequence[str],
         taken: Sequence[bool],
-        capitals: Sequence[int],
+        capitals: Iterable[int],
+        numbers: Iterable[int],
         han_names: Sequence[tuple[int, int]] = (),
     ) -> list[CandidateName]:
         """Candidates in ``doc`` (the tokenized ``text``, whose tokens are ``words``) among
         the tokens not ``taken``.
 
-        A name starts at a capitalised word (``capitals``: the positions of the words that
-        start with a capital letter) or at one of ``han_names``, token spans that a Chinese
-        NER tagged as names: they count as name words here though they have no capital.
+        ``capitals`` and ``numbers`` are the positions of the words that start with a capital
+        letter and with a digit. A name starts at a capitalised word a few tokens before a
+        number, or at one of ``han_names``, token spans that a Chinese NER tagged as names:
+        they count as name words here though they have no capital.
         """
         han_starts = dict(han_names)
+        reach = range(1, MAX_NAME_WORDS + VERSION_REACH + 1)
+        before_numbers = {number - back for number in numbers for back in reach}
         found: list[CandidateName] = []
         position = 0
-        for start in sorted({*capitals, *han_starts}) if han_starts else capitals:
+        for start in sorted({*before_numbers.intersection(capitals), *han_starts}):
             if start < position:
                 continue
             span = self._candidate(words, taken, start, han_starts)
@@ -163,8 +167,8 @@ class Discoverer:
     def cue_sentences(self, doc: Doc, text: str, words: Sequence[str]) -> Iterator[Span]:
         """The sentences of ``doc`` (the tokenized ``text``) that hold a discovery cue.
 
-        A search of the text for the cues' first words comes first, so that the tokens of
-        sentences without any are never looked at: most sentences of an article have none.
+        A search of the raw text for the cues comes first, so that the tokens of sentences
+        without one are never looked at: most sentences of an article have none.
         """
         places = [found.start() for found in self._cue_text.finditer(text)]
         if not places:

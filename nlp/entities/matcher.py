@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -130,6 +131,9 @@ class _LanguageMatcher:
 
         # Words the pipeline knew before it met any text: what fuzzy matching must leave alone.
         vocabulary = frozenset(word.lower() for word in nlp.vocab.strings)
+        # Flags spaCy sets once per vocabulary entry, then reads for a whole document at once.
+        self.capital = nlp.vocab.add_flag(lambda word: word[:1].isupper())
+        self.number = nlp.vocab.add_flag(lambda word: word[:1].isdigit())
         ruler = nlp.add_pipe(
             "span_ruler",
             first=True,
@@ -150,8 +154,11 @@ class _LanguageMatcher:
     def findings(self, doc: Doc, text: str) -> Findings:
         """Mentions and candidate names in ``doc``, the tokenized ``text`` (surfaces are cut from ``text``)."""
         words: list[str] = doc.user_data[WORDS]
-        # Fuzzy names and new model names both start with a capital: the only tokens worth visiting.
-        capitals = [position for position, word in enumerate(words) if word[:1].isupper()]
+        # Misspelt and new names start with a capital, and new ones end with a number: the only
+        # tokens worth visiting, found without a Python loop over every token.
+        flags = doc.to_array([self.capital, self.number])
+        capitals = np.flatnonzero(flags[:, 0]).tolist()
+        numbers = np.flatnonzero(flags[:, 1]).tolist()
         candidates = self._candidates(doc, words)
         accepted = self.judge.keep(doc, words, candidates)
         taken = [False] * len(words)
@@ -172,7 +179,7 @@ class _LanguageMatcher:
         for match in self.fuzzy.link(words, taken, capitals):
             add(match.start, match.end, match.alias.entity_id, "fuzzy", round(match.score, 3))
         han_names = self._chinese_names(doc, text, words, taken, add) if self.ner is not None else []
-        found = self.discoverer.find(doc, text, words, taken, capitals, han_names)
+        found = self.discoverer.find(doc, text, words, taken, capitals, numbers, han_names)
         return Findings(sorted(mentions, key=lambda m: m.start_char), found)
 
     def _chinese_names(

@@ -23,6 +23,8 @@ HYPHEN = "-"
 _VERSION = re.compile(r"^\d{1,2}(\.\d{1,2})?$")
 _LETTER = re.compile(r"^[A-Z]$")
 _MAX_TOGGLED_GAPS = 5
+# The farthest after a name that ``version_end`` finds its number: past a hyphen, a letter, a hyphen.
+VERSION_REACH = 3
 
 Tokenize = Callable[[str], list[str]]
 

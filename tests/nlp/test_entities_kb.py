@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -71,6 +72,22 @@ def test_aliases_in_each_script(kb: KnowledgeBase, alias: str, entity_id: str, l
 def test_canonical_name_is_always_an_alias(kb: KnowledgeBase) -> None:
     keys = {(a.entity_id, alias_key(a.alias)) for a in kb.aliases}
     assert all((e.entity_id, alias_key(e.name)) in keys for e in kb.entities.values())
+
+
+def test_families_have_readable_names(kb: KnowledgeBase) -> None:
+    """A family is not named by the prefix its models share ("DeepSeek-V"), which reads like
+    a cut-off model name in reports; the prefix stays an alias, so "DeepSeek-V4" still links."""
+    prefixes = [
+        family.name
+        for family in kb.entities.values()
+        for model in kb.entities.values()
+        if model.parent_id == family.entity_id
+        and re.search(r"-[A-Z]$", family.name)
+        and re.match(re.escape(family.name) + r"\d", model.name)
+    ]
+    assert prefixes == []
+    assert kb.entities["deepseek-v"].name == "DeepSeek V series"
+    assert any(a.entity_id == "deepseek-v" and a.alias == "DeepSeek-V" for a in kb.aliases)
 
 
 def test_ancestors_go_from_model_to_family_to_lab(kb: KnowledgeBase) -> None:
