@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawlers import settings as default_settings
+from crawlers.items import PageItem
 from crawlers.sources import Source
 from crawlers.spiders.news import NewsSpider
 from veille.config import CrawlConfig
+from veille.progress import Progress
 from warehouse.store import Store
 
 
@@ -122,7 +125,14 @@ def run_crawl(
             fetch_states=store.fetch_states(),
             since=since,
         )
-        process.start()
+        with Progress("crawl", None, unit="pages") as progress:
+
+            def count_page(item: object, **_: object) -> None:
+                if isinstance(item, PageItem):
+                    progress.advance()
+
+            crawler.signals.connect(count_page, signal=signals.item_scraped)
+            process.start()
         reason = crawler.stats.get_value("finish_reason") or "finished"
         status = {"shutdown": "interrupted", "warehouse_error": "failed"}.get(reason, "finished")
     except KeyboardInterrupt:

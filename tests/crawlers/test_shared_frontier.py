@@ -78,6 +78,8 @@ def test_two_crawlers_share_one_frontier_and_fetch_each_url_once(tmp_path, redis
         assert connection.execute("SELECT count(*), count(DISTINCT url) FROM pages").fetchone() == (len(articles),) * 2
         runs = connection.execute("SELECT status, pages_stored FROM crawl_runs").fetchall()
     assert [status for status, _ in runs] == ["finished", "finished"]
-    assert all(stored > 0 for _, stored in runs)  # both processes did part of the work
+    # Together the two runs stored each page once. (How the work splits depends on
+    # which process starts first, which a loaded machine decides.)
+    assert sum(stored for _, stored in runs) == len(articles)
     ttl = redis.Redis.from_url(redis_url).ttl("veille:news:seen")
     assert 0 < ttl <= 12 * 3600
