@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nlp.embeddings import load_encoder
 from nlp.stances.calibration import read_debates, read_statements
 from nlp.stances.clustering import (
     ClusteringConfig,
@@ -20,8 +19,7 @@ from nlp.stances.clustering import (
     update_clusters,
 )
 from nlp.stances.keywords import class_keywords
-from nlp.stances.seeded import SeededStances, Thresholds
-from nlp.stances.taxonomy import Taxonomy
+from nlp.stances.seeded import Thresholds
 from nlp.topic import Topic
 
 DATA = Path(__file__).parent / "data"
@@ -42,16 +40,6 @@ class Corpus:
         index = {p.passage_id: i for i, p in enumerate(self.passages)}
         rows = [index[i] for i in ids]
         return [self.passages[i] for i in rows], self.vectors[rows]
-
-
-@pytest.fixture(scope="module")
-def encoder():
-    return load_encoder()
-
-
-@pytest.fixture(scope="module")
-def seeded(encoder) -> SeededStances:
-    return SeededStances.from_taxonomy(Taxonomy.load(), encoder)
 
 
 @pytest.fixture(scope="module")
