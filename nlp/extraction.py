@@ -118,11 +118,16 @@ def _date_params(fetched_at: datetime | None) -> dict:
     return params
 
 
+def trafilatura_options(url: str, fetched_at: datetime | None = None) -> dict:
+    """The arguments ``extract`` gives ``trafilatura.bare_extraction`` besides the page."""
+    return {"url": url, "with_metadata": True, "include_comments": False, "include_tables": True,
+            "date_extraction_params": _date_params(fetched_at)}
+
+
 def extract(html: str, url: str, body_xpath: str | None = None,
             fetched_at: datetime | None = None) -> Extracted | NoArticle:
     """The article in ``html``, or why there is none."""
-    options = {"url": url, "with_metadata": True, "include_comments": False,
-               "date_extraction_params": _date_params(fetched_at)}
+    options = trafilatura_options(url, fetched_at)
     if body_xpath:
         from lxml import html as lxml_html
 
@@ -136,7 +141,7 @@ def extract(html: str, url: str, body_xpath: str | None = None,
             document = trafilatura.bare_extraction(html, **options)
             if document is not None and text.strip():
                 return _result(document.as_dict(), text.strip(), html)
-    document = trafilatura.bare_extraction(html, include_tables=True, **options)
+    document = trafilatura.bare_extraction(html, **options)
     if document is None:
         return NoArticle("no_text")
     data = document.as_dict()

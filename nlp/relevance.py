@@ -92,18 +92,32 @@ class RelevanceScorer:
         self.threshold = threshold
         self.model = model or RelevanceModel.load()
 
-    def evidence(self, text: str, language: str, entity_count: int, model_count: int,
-                 document_vector: np.ndarray) -> Evidence:
-        m = self.model
+    def hits(self, text: str, language: str) -> tuple[int, int]:
+        """How many openness terms and AI terms of its language ``text`` holds."""
         terms = self.topic.terms.get(language)
         ai_terms = self.topic.ai_terms.get(language)
-        openness_hits = terms.count(text) if terms else 0
-        ai_hits = ai_terms.count(text) if ai_terms else 0
+        return (terms.count(text) if terms else 0), (ai_terms.count(text) if ai_terms else 0)
+
+    def can_be_relevant(self, openness_hits: int, ai_hits: int, model_count: int) -> bool:
+        """Whether the article passes the gate: when it does not, no other evidence can make it relevant."""
+        return not self.model.require_openness_and_ai or (openness_hits > 0 and (ai_hits > 0 or model_count > 0))
+
+    def evidence(self, text: str, language: str, entity_count: int, model_count: int,
+                 document_vector: np.ndarray | None, hits: tuple[int, int] | None = None) -> Evidence:
+        """The evidence for ``text``; without a document vector, the similarity counts as 0.
+
+        The process stage embeds an article only when the embedding can matter (it
+        can pass the gate, or it names an entity and may join a story in another
+        language), so the score of an article that fails the gate leaves similarity out.
+        """
+        m = self.model
+        openness_hits, ai_hits = hits if hits is not None else self.hits(text, language)
+        similarity = 0.0 if document_vector is None else float(np.max(self.description_vectors @ document_vector))
         return Evidence(
             openness=min(1.0, openness_hits / m.openness_saturation),
             ai=min(1.0, ai_hits / m.ai_saturation),
             entities=min(1.0, entity_count / m.entity_saturation),
-            similarity=float(np.max(self.description_vectors @ document_vector)),
+            similarity=similarity,
             openness_hits=openness_hits, ai_hits=ai_hits, model_count=model_count,
         )
 
@@ -111,10 +125,9 @@ class RelevanceScorer:
         m = self.model
         logit = m.intercept + sum(m.coefficients[name] * getattr(evidence, name) for name in FEATURES)
         score = 1.0 / (1.0 + math.exp(-logit))
-        gate = not m.require_openness_and_ai or (
-            evidence.openness_hits > 0 and (evidence.ai_hits > 0 or evidence.model_count > 0))
+        gate = self.can_be_relevant(evidence.openness_hits, evidence.ai_hits, evidence.model_count)
         return Relevance(round(score, 4), score >= self.threshold and gate, evidence.openness_hits, evidence.ai_hits)
 
     def score(self, text: str, language: str, entity_count: int, model_count: int,
-              document_vector: np.ndarray) -> Relevance:
-        return self.judge(self.evidence(text, language, entity_count, model_count, document_vector))
+              document_vector: np.ndarray | None, hits: tuple[int, int] | None = None) -> Relevance:
+        return self.judge(self.evidence(text, language, entity_count, model_count, document_vector, hits))

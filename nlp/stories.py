@@ -4,7 +4,8 @@ Within a language, syndicated copies and near-duplicates share most of their
 word shingles (MinHash with LSH finds them without comparing every pair).
 Across languages, a translation or retelling has a close document embedding
 in a multilingual model, names at least one of the same labs or models, and
-was published within a few days. Groups are the connected components of both
+was published within a few days (an article that names none has no embedding
+to compare, and needs none). Groups are the connected components of both
 kinds of link; a story's id is the id of its earliest article, so it does not
 change when later copies join.
 """
@@ -99,8 +100,7 @@ def group_stories(items: Sequence[StoryInput], thresholds: StoryThresholds = Sto
     lsh = MinHashLSH(threshold=thresholds.near_duplicate_jaccard, num_perm=thresholds.num_perm)
     for item in items:
         signature = MinHash(num_perm=thresholds.num_perm, seed=1)
-        for shingle in _shingles(item.text, item.language, thresholds.shingle_size):
-            signature.update(shingle.encode("utf-8"))
+        signature.update_batch([s.encode("utf-8") for s in _shingles(item.text, item.language, thresholds.shingle_size)])
         key = f"{item.language}:{item.article_id}"
         for other in lsh.query(signature):
             other_id = other.split(":", 1)[1]
@@ -108,7 +108,8 @@ def group_stories(items: Sequence[StoryInput], thresholds: StoryThresholds = Sto
                 components.union(item.article_id, other_id)
         lsh.insert(key, signature)
 
-    for a, b, similarity in _close_pairs(items, thresholds.window):
+    embedded = [item for item in items if item.vector is not None and item.entity_ids]
+    for a, b, similarity in _close_pairs(embedded, thresholds.window):
         needed = thresholds.same_language_cosine if a.language == b.language else thresholds.cross_lingual_cosine
         if similarity >= needed and a.entity_ids & b.entity_ids:
             components.union(a.article_id, b.article_id)

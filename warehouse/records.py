@@ -111,7 +111,7 @@ class StoryInput:
     language: str
     published_at: datetime | None
     text: str
-    vector: np.ndarray
+    vector: np.ndarray | None  # the document embedding; None for an article that names no entity
     entity_ids: frozenset[str]
 
 

@@ -185,11 +185,16 @@ class Store:
                 query("count_pages_to_process"), {"version": nlp_version, "since": since}
             ).fetchone()[0]
 
-    def pages_to_process(self, nlp_version: str, limit: int, since: datetime = EPOCH) -> list[PageRecord]:
+    def page_ids_to_process(self, nlp_version: str, since: datetime = EPOCH) -> list[str]:
+        """Ids of the pages not yet processed at ``nlp_version`` (or, when reprocessing, before ``since``)."""
         with self._read() as connection:
-            cursor = connection.execute(
-                query("pages_to_process"), {"version": nlp_version, "since": since, "limit": limit}
-            )
+            rows = connection.execute(query("page_ids_to_process"), {"version": nlp_version, "since": since})
+            return [row[0] for row in rows.fetchall()]
+
+    def pages(self, page_ids: Sequence[str]) -> list[PageRecord]:
+        """The stored pages with these ids, bodies decompressed."""
+        with self._read() as connection:
+            cursor = connection.execute(query("pages_by_id"), {"ids": list(page_ids)})
             columns = [d[0] for d in cursor.description]
             rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
         return [
@@ -279,7 +284,7 @@ class Store:
                 language=language,
                 published_at=published_at,
                 text=text,
-                vector=np.asarray(vector, dtype=np.float32),
+                vector=None if vector is None else np.asarray(vector, dtype=np.float32),
                 entity_ids=frozenset(entity_ids),
             )
             for article_id, language, published_at, text, vector, entity_ids in rows

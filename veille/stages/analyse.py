@@ -42,6 +42,7 @@ class AnalyserSettings:
     cache_dir: Path
     spacy_models: dict[str, str]
     relevance_threshold: float
+    threads: int | None = None  # per process, when several share the cores; None: one per core
 
     @classmethod
     def from_config(cls, config: Config) -> AnalyserSettings:
@@ -73,11 +74,18 @@ class Analyser:
         self.settings = settings
         self.known_hashes = set(known_hashes)
 
+    def load(self) -> Analyser:
+        """Load every model now, so that a missing one fails before the first page, not on it."""
+        self.relevance  # noqa: B018 (loads the encoder and the topic)
+        for language in ANALYSED:
+            self.matcher.pipeline(language)
+        return self
+
     @cached_property
     def encoder(self):
         from nlp.embeddings import load_encoder
 
-        return load_encoder(self.settings.embedding, self.settings.cache_dir)
+        return load_encoder(self.settings.embedding, self.settings.cache_dir, self.settings.threads)
 
     @cached_property
     def topic(self):
@@ -95,7 +103,8 @@ class Analyser:
     def matcher(self):
         from nlp.entities.matcher import EntityMatcher
 
-        return EntityMatcher(self.knowledge_base, self.settings.spacy_models, cache_dir=self.settings.cache_dir)
+        return EntityMatcher(self.knowledge_base, self.settings.spacy_models, cache_dir=self.settings.cache_dir,
+                             threads=self.settings.threads)
 
     @cached_property
     def relevance(self):
@@ -143,13 +152,19 @@ class Analyser:
             CandidateRecord(article_id, c.name, c.surface, language, c.start_char, c.end_char, c.sentence)
             for c in findings.candidates
         ]
-        document_text = f"{title or ''}\n{text[:DOCUMENT_CHARACTERS]}"
-        document_vector = self.encoder.encode([document_text])[0]
-        embeddings = [EmbeddingRecord(DOCUMENT_HASH_PREFIX + article_id, self.encoder.model_id, document_vector)]
         entity_ids = {m.entity_id for m in found}
         models = sum(self.knowledge_base.entities[e].kind == "model" for e in entity_ids)
-        relevance = self.relevance.score(f"{title or ''}\n{text}", language, len(entity_ids), models,
-                                         document_vector)
+        scored_text = f"{title or ''}\n{text}"
+        hits = self.relevance.hits(scored_text, language)
+        # The document embedding serves relevance and cross-language story links (which need
+        # a shared entity): an article that cannot pass the gate and names no entity needs none.
+        embeddings: list[EmbeddingRecord] = []
+        document_vector = None
+        if entity_ids or self.relevance.can_be_relevant(*hits, models):
+            document_vector = self.encoder.encode([f"{title or ''}\n{text[:DOCUMENT_CHARACTERS]}"])[0]
+            embeddings.append(EmbeddingRecord(DOCUMENT_HASH_PREFIX + article_id, self.encoder.model_id,
+                                              document_vector))
+        relevance = self.relevance.score(scored_text, language, len(entity_ids), models, document_vector, hits)
         passages: list[PassageRecord] = []
         if relevance.relevant:
             passages, passage_embeddings = self._passages(article_id, text, language)

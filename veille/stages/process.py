@@ -1,19 +1,25 @@
 """The process stage: pages not yet processed at the current nlp_version → articles.
 
 Workers (a process pool, one per core by default) extract and analyse pages;
-the main process is the single writer, one transaction per batch. A process
-killed mid-batch loses only that batch's uncommitted work, and the next run
-takes it up again.
+the main process is the single writer, one transaction per batch. It loads no
+model: it reads the next batch and writes the last one while the workers
+analyse the current one, so the cores stay busy and memory stays flat (at most
+two batches are in flight). A process killed mid-batch loses only that batch's
+uncommitted work, and the next run takes it up again.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
-from collections import Counter
-from dataclasses import dataclass, field
+import os
+from collections import Counter, deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from multiprocessing.pool import AsyncResult
 
+from nlp.errors import ModelUnavailableError
 from veille.config import Config
 from veille.progress import Progress
 from veille.stages.analyse import Analyser, AnalyserSettings, nlp_version
@@ -23,6 +29,7 @@ from warehouse.store import EPOCH, Store
 log = logging.getLogger("veille.process")
 
 _worker: Analyser | None = None
+_worker_failure: BaseException | None = None
 
 
 @dataclass
@@ -43,27 +50,44 @@ class ProcessSummary:
 
 
 def _init_worker(settings: AnalyserSettings, known_hashes: frozenset[str]) -> None:
-    global _worker
-    _worker = Analyser(settings, known_hashes)
+    """Load the models once per worker; a failure is raised with the first page, in the main process."""
+    global _worker, _worker_failure
+    try:
+        if settings.threads is not None:
+            from threadpoolctl import threadpool_limits
+
+            threadpool_limits(settings.threads)
+        _worker = Analyser(settings, known_hashes).load()
+    except BaseException as error:  # noqa: BLE001 (re-raised by _analyse_in_worker)
+        _worker_failure = error
 
 
 def _analyse_safely(analyser: Analyser, page: PageRecord) -> ProcessedPage:
-    """One page's failure is recorded with its reason and does not stop the others."""
+    """One page's failure is recorded with its reason and does not stop the others.
+
+    A missing model is no page's fault: it stops the run, and nothing is recorded.
+    """
     try:
         return analyser.analyse(page)
+    except ModelUnavailableError:
+        raise
     except Exception as error:  # recorded per page, see page_outcomes.reason
         log.warning("page %s (%s) failed: %s: %s", page.page_id, page.url, type(error).__name__, error)
         return ProcessedPage(page.page_id, "no_article", f"error: {type(error).__name__}")
 
 
 def _analyse_in_worker(page: PageRecord) -> ProcessedPage:
+    if _worker_failure is not None:
+        raise _worker_failure
     assert _worker is not None
     return _analyse_safely(_worker, page)
 
 
-def sync_knowledge_base(store: Store, analyser: Analyser) -> None:
+def sync_knowledge_base(store: Store) -> None:
     """Copy the knowledge base into the warehouse, for SQL over entities."""
-    kb = analyser.knowledge_base
+    from nlp.entities.kb import KnowledgeBase
+
+    kb = KnowledgeBase.load()
     entities = [
         {"entity_id": e.entity_id, "kind": e.kind, "name": e.name, "parent_id": e.parent_id,
          "lab_id": kb.lab_of(e.entity_id).entity_id, "country": e.country, "openness": e.openness,
@@ -75,41 +99,72 @@ def sync_knowledge_base(store: Store, analyser: Analyser) -> None:
 
 
 def process_stage(config: Config, *, reprocess: bool = False) -> ProcessSummary:
+    from nlp.embeddings import encoder_id
+
     store = Store(config.db)
     store.migrate()
     version = nlp_version()
     since = datetime.now(timezone.utc) if reprocess else EPOCH
     settings = AnalyserSettings.from_config(config)
-    analyser = Analyser(settings)
-    sync_knowledge_base(store, analyser)
-    model_id = analyser.encoder.model_id
-    analyser.known_hashes = store.embedding_hashes(model_id)
-    total = store.count_pages_to_process(version, since)
-    summary = ProcessSummary()
+    sync_knowledge_base(store)
+    model_id = encoder_id(settings.embedding, settings.cache_dir)
+    known_hashes = frozenset(store.embedding_hashes(model_id))
+    page_ids = store.page_ids_to_process(version, since)
     batch_size = config.process.batch_size
-    use_pool = config.process.workers > 1 and total > 2 * batch_size
-    pool = None
-    if use_pool:
-        context = multiprocessing.get_context("spawn")
-        pool = context.Pool(config.process.workers, initializer=_init_worker,
-                            initargs=(settings, frozenset(analyser.known_hashes)))
-    try:
-        with Progress("process", total, unit="pages") as progress:
-            while pages := store.pages_to_process(version, batch_size, since):
-                if pool is not None:
-                    results = pool.map(_analyse_in_worker, pages, chunksize=max(1, len(pages) // 8))
-                else:
-                    results = [_analyse_safely(analyser, page) for page in pages]
-                store.save_processed(results, version)
-                _tally(summary, results)
-                progress.advance(len(pages))
-    finally:
-        if pool is not None:
-            pool.close()
-            pool.join()
+    batches = [page_ids[start: start + batch_size] for start in range(0, len(page_ids), batch_size)]
+    summary = ProcessSummary()
+    with Progress("process", len(page_ids), unit="pages") as progress:
+        def write(results: list[ProcessedPage]) -> None:
+            store.save_processed(results, version)
+            _tally(summary, results)
+            progress.advance(len(results))
+
+        # A pool pays for loading the models in every worker: worth it beyond two batches.
+        if config.process.workers > 1 and len(batches) > 2:
+            _process_in_pool(store, batches, settings, known_hashes, config.process.workers, write)
+        elif batches:
+            analyser = Analyser(settings, known_hashes)
+            for pages in _pages_by_batch(store, batches):
+                write([_analyse_safely(analyser, page) for page in pages])
     if summary.pages or reprocess:
         summary.stories = group_stories(store, model_id)
     return summary
+
+
+def _pages_by_batch(store: Store, batches: Sequence[Sequence[str]]) -> Iterator[list[PageRecord]]:
+    for ids in batches:
+        yield store.pages(ids)
+
+
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _process_in_pool(store: Store, batches: Sequence[Sequence[str]], settings: AnalyserSettings,
+                     known_hashes: frozenset[str], workers: int, write) -> None:
+    """Keep the next batch queued behind the one the workers are on; write each as it completes."""
+    context = multiprocessing.get_context("spawn")
+    # Each worker computes on its share of the cores: more threads would spin against each other.
+    settings = replace(settings, threads=max(1, _usable_cores() // workers))
+    pool = context.Pool(workers, initializer=_init_worker, initargs=(settings, known_hashes))
+    in_flight: deque[AsyncResult] = deque()
+    try:
+        for pages in _pages_by_batch(store, batches):
+            chunk = max(1, len(pages) // (4 * workers))  # small chunks: no worker idles at a batch's end
+            in_flight.append(pool.map_async(_analyse_in_worker, pages, chunksize=chunk))
+            if len(in_flight) == 2:
+                write(in_flight.popleft().get())
+        while in_flight:
+            write(in_flight.popleft().get())
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
 
 
 def _tally(summary: ProcessSummary, results: list[ProcessedPage]) -> None:
