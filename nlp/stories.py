@@ -19,6 +19,7 @@ from datetime import timedelta
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
+from murmurhash.mrmr import hash_unicode
 
 from warehouse.records import StoryInput
 
@@ -43,6 +44,32 @@ def _shingles(text: str, language: str, size: int) -> set[str]:
         return {chars[i: i + size] for i in range(max(1, len(chars) - size + 1))}
     words = [w.lower() for w in _WORD.findall(text)]
     return {" ".join(words[i: i + size]) for i in range(max(1, len(words) - size + 1))}
+
+
+_SCHEME = "affine32"  # datasketch's permutation scheme: 32-bit values, stored as such
+
+
+def _hash(shingle: str) -> int:
+    return hash_unicode(shingle) & 0xFFFFFFFF
+
+
+def signature(text: str, language: str, thresholds: StoryThresholds = StoryThresholds()) -> bytes:
+    """The MinHash signature of a text's shingles, as stored with its article (uint32 values)."""
+    minhash = MinHash(num_perm=thresholds.num_perm, seed=1, hashfunc=_hash, scheme=_SCHEME)
+    minhash.update_batch(list(_shingles(text, language, thresholds.shingle_size)))
+    return minhash.hashvalues.astype("<u4").tobytes()
+
+
+def _minhash(item: StoryInput, thresholds: StoryThresholds) -> MinHash | None:
+    stored = item.signature
+    if stored is None and item.text is not None:
+        stored = signature(item.text, item.language, thresholds)
+    if stored is None:
+        return None
+    values = np.frombuffer(stored, dtype="<u4").astype(np.uint64)
+    if len(values) != thresholds.num_perm:  # stored with other thresholds: not comparable
+        return None
+    return MinHash(num_perm=thresholds.num_perm, seed=1, hashvalues=values, scheme=_SCHEME)
 
 
 class _Components:
@@ -99,14 +126,15 @@ def group_stories(items: Sequence[StoryInput], thresholds: StoryThresholds = Sto
 
     lsh = MinHashLSH(threshold=thresholds.near_duplicate_jaccard, num_perm=thresholds.num_perm)
     for item in items:
-        signature = MinHash(num_perm=thresholds.num_perm, seed=1)
-        signature.update_batch([s.encode("utf-8") for s in _shingles(item.text, item.language, thresholds.shingle_size)])
+        minhash = _minhash(item, thresholds)
+        if minhash is None:
+            continue
         key = f"{item.language}:{item.article_id}"
-        for other in lsh.query(signature):
+        for other in lsh.query(minhash):
             other_id = other.split(":", 1)[1]
             if _close_in_time(item, by_id[other_id], thresholds.window):
                 components.union(item.article_id, other_id)
-        lsh.insert(key, signature)
+        lsh.insert(key, minhash)
 
     embedded = [item for item in items if item.vector is not None and item.entity_ids]
     for a, b, similarity in _close_pairs(embedded, thresholds.window):

@@ -45,6 +45,8 @@ class ArticleRecord:
     word_count: int
     relevance: float
     relevant: bool
+    minhash: bytes | None = None  # nlp.stories.signature of the text
+
 
 
 @dataclass(frozen=True)
@@ -110,9 +112,10 @@ class StoryInput:
     article_id: str
     language: str
     published_at: datetime | None
-    text: str
+    text: str | None  # needed only when ``signature`` is None
     vector: np.ndarray | None  # the document embedding; None for an article that names no entity
     entity_ids: frozenset[str]
+    signature: bytes | None = None  # the text's MinHash signature (nlp.stories.signature)
 
 
 @dataclass(frozen=True)

@@ -286,8 +286,9 @@ class Store:
                 text=text,
                 vector=None if vector is None else np.asarray(vector, dtype=np.float32),
                 entity_ids=frozenset(entity_ids),
+                signature=minhash,
             )
-            for article_id, language, published_at, text, vector, entity_ids in rows
+            for article_id, language, published_at, text, vector, entity_ids, minhash in rows
         ]
 
     def save_story_ids(self, story_ids: dict[str, str]) -> None:
@@ -453,6 +454,7 @@ _ARTICLE_SCHEMA = pa.schema(
         ("word_count", pa.int32()),
         ("relevance", pa.float32()),
         ("relevant", pa.bool_()),
+        ("minhash", pa.binary()),
         ("story_id", pa.string()),
         ("nlp_version", pa.string()),
         ("processed_at", pa.timestamp("us", tz="UTC")),

@@ -20,6 +20,7 @@ from nlp.charset import decode_html
 from nlp.dates import publication_date
 from nlp.extraction import Extracted, NoArticle, extract, is_long_enough
 from nlp.language import ANALYSED, chinese_script, detect_language
+from nlp.stories import signature as story_signature
 from veille.config import Config
 from warehouse.records import (
     ArticleRecord,
@@ -133,6 +134,7 @@ class Analyser:
             script=chinese_script(extracted.text) if language == "zh" else None,
             published_at=article_date, fetched_at=page.fetched_at, text=extracted.text,
             word_count=_word_count(extracted.text, language),
+            minhash=story_signature(extracted.text, language),
         )
         if language not in ANALYSED:
             return ProcessedPage(page.page_id, "article", None,
