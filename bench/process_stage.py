@@ -10,6 +10,9 @@ warehouse in a temporary folder. In the same run:
   the arguments the stage gives it (metadata included), ``detect_language``;
 - **bare**: for reference, ``trafilatura.extract`` with default settings
   (no metadata) in place of the stage's trafilatura call;
+- **analyse**: the stage's whole per-page analysis (``Analyser.analyse``) in
+  one process, models loaded and warmed up first: what the stage costs per
+  page before any pool, transfer or write;
 - **stage**: ``veille process`` (``process_stage``) with ``W`` workers and one
   writer, timed from start to end (model loading in the workers, batches,
   writes, story grouping included); it also runs the publication date, entity
@@ -37,6 +40,7 @@ from nlp.charset import decode_html
 from nlp.extraction import trafilatura_options
 from nlp.language import detect_language
 from veille.config import load_config
+from veille.stages.analyse import Analyser, AnalyserSettings
 from veille.stages.process import process_stage
 from warehouse.records import PageRecord
 from warehouse.store import Store, page_id_for
@@ -44,19 +48,18 @@ from warehouse.store import Store, page_id_for
 FETCHED = datetime(2026, 11, 28, tzinfo=timezone.utc)
 
 
-def _rss_mib() -> float:
-    """Resident memory of this process and all its children, in MiB (Linux /proc)."""
-    total = 0
+def _rss_mib() -> tuple[float, float]:
+    """Resident memory of this process and of all its children together, in MiB (Linux /proc)."""
+    sizes = []
     pids = ["self"] + [pid for listing in Path("/proc/self/task").glob("*/children")
                        for pid in listing.read_text().split()]
     for pid in pids:
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+            lines = Path(f"/proc/{pid}/status").read_text().splitlines()
         except FileNotFoundError:
-            continue
-    return total / 1024
+            lines = []
+        sizes.append(sum(int(line.split()[1]) for line in lines if line.startswith("VmRSS:")) / 1024)
+    return sizes[0], sum(sizes[1:])
 
 
 def main() -> None:
@@ -102,7 +105,7 @@ def main() -> None:
         for start in range(0, len(records), 500):
             store.save_pages(records[start: start + 500])
         config = load_config(config_file, db)
-        memory: list[tuple[float, float]] = []
+        memory: list[tuple[float, tuple[float, float]]] = []
         done = threading.Event()
 
         def sample_memory() -> None:
@@ -121,18 +124,30 @@ def main() -> None:
         elapsed = time.perf_counter() - started
 
     stage = summary.pages / elapsed
+    # After the stage, so that these models do not count in its memory.
+    analyser = Analyser(AnalyserSettings.from_config(load_config(None, Path("unused.duckdb")))).load()
+    for record in sample:  # warm up
+        analyser.analyse(record)
+    started = time.perf_counter()
+    for record in sample:
+        analyser.analyse(record)
+    analysed = len(sample) / (time.perf_counter() - started)
     cores = min(args.workers, os.cpu_count() or 1)
     print(f"pages: {summary.pages} ({summary.articles} articles), workers: {args.workers}, cores: {os.cpu_count()}")
     print(f"direct decode + trafilatura + language, 1 process: {direct:7.1f} pages/s")
     print(f"  (bare trafilatura.extract in its place:          {bare:7.1f} pages/s)")
+    print(f"whole analysis, 1 process, models loaded:          {analysed:7.1f} pages/s")
     print(f"veille process stage (full analysis):          {stage:7.1f} pages/s in {elapsed:.0f} s")
     print(f"ratio stage per core / direct:                 {stage / cores / direct:7.2f}")
+    print(f"ratio stage per core / whole analysis, 1 process: {stage / cores / analysed:7.2f}")
+    print(f"ratio whole analysis / direct, 1 process:         {analysed / direct:7.2f}")
     if memory:
         first = memory[0][0]
         span = max(memory[-1][0] - first, 1e-9)
-        tenths = [max((rss for t, rss in memory if int(10 * (t - first) / span) == k), default=0.0)
-                  for k in range(10)]
-        print("peak RSS by tenth of the run (MiB): " + " ".join(f"{v:.0f}" for v in tenths))
+        for name, which in (("main", 0), ("workers", 1)):
+            tenths = [max((rss[which] for t, rss in memory if int(10 * (t - first) / span) == k), default=0.0)
+                      for k in range(10)]
+            print(f"peak RSS by tenth of the run, {name} (MiB): " + " ".join(f"{v:.0f}" for v in tenths))
 
 
 if __name__ == "__main__":

@@ -3,9 +3,9 @@
 Tokenizing is most of the matcher's cost, and in a night's crawl most
 paragraphs name no lab or model. A paragraph is kept when it holds the first
 piece of a name of the knowledge base (the first two, when the first is as
-short as "le" of "Le Chat"), or a context or discovery cue. Every span the
-ruler can match starts with such a piece, so the ruler, the context rules
-(sentence windows, and the names the whole text holds) and discovery
+short as "le" of "Le Chat"), or a discovery cue. Every span the ruler can
+match starts with such a piece, so the ruler, the context rules (windows
+within a sentence, and the names the whole text holds) and discovery
 (sentences with a cue) see in the kept paragraphs what they would see in the
 whole text. Only a misspelt name standing in a paragraph with no name and no
 cue goes unvisited, and only in a long text: a short one (a lead, a dispatch)

@@ -175,7 +175,7 @@ class _LanguageMatcher:
         discovery_cues = load_discovery_cues()
         self._zone = None
         self._zone_texts = 0
-        self.focus = Focus(self.pieces, cues.words[language] + discovery_cues.words[language])
+        self.focus = Focus(self.pieces, discovery_cues.words[language])
         self.discoverer = Discoverer(
             discovery_cues, language, tokenize, {alias_key(a.alias) for a in kb.aliases},
             cues.tiers, nlp.Defaults.stop_words,

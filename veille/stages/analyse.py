@@ -156,7 +156,7 @@ class Analyser:
         ]
         entity_ids = {m.entity_id for m in found}
         models = sum(self.knowledge_base.entities[e].kind == "model" for e in entity_ids)
-        scored_text = f"{title or ''}\n{text}"
+        scored_text = _without_site_name(f"{title or ''}\n{text}", base["site_name"])
         hits = self.relevance.hits(scored_text, language)
         # The document embedding serves relevance and cross-language story links (which need
         # a shared entity): an article that cannot pass the gate and names no entity needs none.
@@ -213,6 +213,14 @@ def _read_document(page: PageRecord) -> tuple[str | None, Extracted] | NoArticle
     if isinstance(extracted, NoArticle):
         return extracted
     return html, extracted
+
+
+def _without_site_name(text: str, site_name: str | None) -> str:
+    """The text with the outlet's own name blanked out, for relevance: a site called
+    "Open Source Watch" (开源观察) does not make each of its stories about open source."""
+    if not site_name or len(site_name) < 2:
+        return text
+    return text.replace(site_name, " ")
 
 
 def _word_count(text: str, language: str) -> int:
