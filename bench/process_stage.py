@@ -11,8 +11,9 @@ warehouse in a temporary folder. In the same run:
 - **bare**: for reference, ``trafilatura.extract`` with default settings
   (no metadata) in place of the stage's trafilatura call;
 - **analyse**: the stage's whole per-page analysis (``Analyser.analyse``) in
-  one process, models loaded and warmed up first: what the stage costs per
-  page before any pool, transfer or write;
+  one process on one thread, as each worker runs it, models loaded and
+  warmed up first: what the stage costs per page before any pool, transfer
+  or write;
 - **stage**: ``veille process`` (``process_stage``) with ``W`` workers and one
   writer, timed from start to end (model loading in the workers, batches,
   writes, story grouping included); it also runs the publication date, entity
@@ -30,6 +31,7 @@ import os
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -125,7 +127,8 @@ def main() -> None:
 
     stage = summary.pages / elapsed
     # After the stage, so that these models do not count in its memory.
-    analyser = Analyser(AnalyserSettings.from_config(load_config(None, Path("unused.duckdb")))).load()
+    settings = AnalyserSettings.from_config(load_config(None, Path("unused.duckdb")))
+    analyser = Analyser(replace(settings, threads=1)).load()  # one core, as each worker has
     for record in sample:  # warm up
         analyser.analyse(record)
     started = time.perf_counter()
@@ -136,7 +139,7 @@ def main() -> None:
     print(f"pages: {summary.pages} ({summary.articles} articles), workers: {args.workers}, cores: {os.cpu_count()}")
     print(f"direct decode + trafilatura + language, 1 process: {direct:7.1f} pages/s")
     print(f"  (bare trafilatura.extract in its place:          {bare:7.1f} pages/s)")
-    print(f"whole analysis, 1 process, models loaded:          {analysed:7.1f} pages/s")
+    print(f"whole analysis, 1 process, 1 thread:               {analysed:7.1f} pages/s")
     print(f"veille process stage (full analysis):          {stage:7.1f} pages/s in {elapsed:.0f} s")
     print(f"ratio stage per core / direct:                 {stage / cores / direct:7.2f}")
     print(f"ratio stage per core / whole analysis, 1 process: {stage / cores / analysed:7.2f}")
