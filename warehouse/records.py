@@ -48,7 +48,6 @@ class ArticleRecord:
     minhash: bytes | None = None  # nlp.stories.signature of the text
 
 
-
 @dataclass(frozen=True)
 class MentionRecord:
     article_id: str

@@ -52,7 +52,8 @@ class Focus:
     ``cues`` are words or phrases. A key that is one run of letters or of digits
     is looked up in each paragraph's set of such runs, a key with Han characters
     is found anywhere by an Aho-Corasick automaton, and any other key (a phrase,
-    ``mistral.ai``) by one regular expression.
+    ``mistral.ai``) by its own pattern, tried only in the paragraphs that hold
+    its first word.
     """
 
     def __init__(self, names: Iterable[Sequence[str]], cues: Iterable[str]) -> None:

@@ -115,7 +115,11 @@ class EntityMatcher:
         return results
 
     def pipeline(self, language: str) -> Language:
-        """The spaCy pipeline used for a language (loaded on first use)."""
+        """The spaCy pipeline used for a language (loaded on first use).
+
+        Its vocabulary is kept in a memory zone between calls to ``analyse_many``:
+        Docs made with it outside those calls may be invalidated by a later one.
+        """
         return self._matcher(language).nlp
 
     def _matcher(self, language: str) -> _LanguageMatcher:

@@ -211,3 +211,57 @@ def test_a_missing_model_stops_the_run_with_one_line_and_records_nothing(db, tmp
     assert "no_such_spacy_pipeline" in result.stderr and "pip install" in result.stderr
     assert "Traceback" not in result.stderr
     assert consistency(db)["outcomes"] == 0
+
+
+def _pool_workers(parent: int) -> list[int]:
+    """The process-pool workers among a process's children (Linux /proc)."""
+    workers = []
+    for listing in Path(f"/proc/{parent}/task").glob("*/children"):
+        for pid in listing.read_text().split():
+            try:
+                command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+            except FileNotFoundError:
+                continue
+            if b"spawn_main" in command and b"resource_tracker" not in command:
+                workers.append(int(pid))
+    return workers
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds the pool's workers in Linux /proc")
+def test_a_worker_killed_mid_run_stops_the_run_cleanly_and_the_next_run_completes(db, tmp_path, veille):
+    store = Store(db)
+    store.migrate()
+    pages = demo_pages(copies=2)  # 88 pages: 11 batches of 8, the pool path
+    store.save_pages(pages)
+    version = nlp_version()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    env.pop("VEILLE_DB", None)
+    command = [sys.executable, "-m", "veille.cli", "--db", str(db), "--config", str(DATA / "two-workers.toml"),
+               "process"]
+    child = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             text=True)
+    try:
+        deadline = time.monotonic() + 240
+        while store.count_pages_to_process(version) == len(pages):  # until a batch is written
+            assert child.poll() is None, child.stderr.read()
+            assert time.monotonic() < deadline, "the process stage wrote nothing in time"
+            time.sleep(0.05)
+        os.kill(_pool_workers(child.pid)[0], signal.SIGKILL)
+        _, stderr = child.communicate(timeout=120)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == 1
+    assert "a worker process died" in stderr and "Traceback" not in stderr
+    left = store.count_pages_to_process(version)
+    assert 0 < left < len(pages)
+    checks = consistency(db)
+    assert checks["articles"] == checks["article_outcomes"] == len(pages) - left
+    assert checks["unmatched_articles"] == checks["orphan_mentions"] == checks["orphan_passages"] == 0
+
+    resumed = veille("--db", str(db), "--config", str(DATA / "two-workers.toml"), "process", cwd=tmp_path)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"process: {left} pages" in resumed.stdout
+    assert consistency(db)["articles"] == len(pages)

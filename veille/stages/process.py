@@ -15,12 +15,14 @@ import multiprocessing
 import os
 from collections import Counter, deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from multiprocessing.pool import AsyncResult
 
 from nlp.errors import ModelUnavailableError
 from veille.config import Config
+from veille.errors import VeilleError
 from veille.progress import Progress
 from veille.stages.analyse import Analyser, AnalyserSettings, nlp_version
 from warehouse.records import PageRecord, ProcessedPage
@@ -149,22 +151,22 @@ def _process_in_pool(store: Store, batches: Sequence[Sequence[str]], settings: A
     context = multiprocessing.get_context("spawn")
     # Each worker computes on its share of the cores: more threads would spin against each other.
     settings = replace(settings, threads=max(1, _usable_cores() // workers))
-    pool = context.Pool(workers, initializer=_init_worker, initargs=(settings, known_hashes))
-    in_flight: deque[AsyncResult] = deque()
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                               initargs=(settings, known_hashes))
+    in_flight: deque[Iterator[ProcessedPage]] = deque()
     try:
         for pages in _pages_by_batch(store, batches):
             chunk = max(1, len(pages) // (4 * workers))  # small chunks: no worker idles at a batch's end
-            in_flight.append(pool.map_async(_analyse_in_worker, pages, chunksize=chunk))
+            in_flight.append(pool.map(_analyse_in_worker, pages, chunksize=chunk))
             if len(in_flight) == 2:
-                write(in_flight.popleft().get())
+                write(list(in_flight.popleft()))
         while in_flight:
-            write(in_flight.popleft().get())
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
+            write(list(in_flight.popleft()))
+    except BrokenProcessPool as error:
+        raise VeilleError("a worker process died (killed, or out of memory); the batches written so far "
+                          "are kept, and the next run processes the rest") from error
     finally:
-        pool.join()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _tally(summary: ProcessSummary, results: list[ProcessedPage]) -> None:
