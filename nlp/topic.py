@@ -80,8 +80,11 @@ class Topic:
     version: int
     terms: Mapping[str, TermList]
     ai_terms: Mapping[str, TermList]
+    angle_terms: Mapping[str, TermList]
     stance_cues: Mapping[str, StanceCues]
     descriptions: Mapping[str, tuple[str, ...]]
+    incidental_labs: frozenset[str] = frozenset()
+    """Knowledge-base ids of labs whose name alone does not put an article on the topic."""
 
     @classmethod
     def load(cls, path: Path | None = None) -> Topic:
@@ -91,6 +94,7 @@ class Topic:
             data = tomllib.load(handle)
         terms = _per_language(data, "terms", source)
         ai_terms = _per_language(data, "ai_terms", source)
+        angle_terms = _per_language(data, "angle_terms", source)
         descriptions = _per_language(data, "descriptions", source)
         for language, texts in descriptions.items():
             if not 3 <= len(texts) <= 5:
@@ -107,8 +111,10 @@ class Topic:
             version=int(data.get("version", 1)),
             terms=_frozen({lang: TermList(words, lang) for lang, words in terms.items()}),
             ai_terms=_frozen({lang: TermList(words, lang) for lang, words in ai_terms.items()}),
+            angle_terms=_frozen({lang: TermList(words, lang) for lang, words in angle_terms.items()}),
             stance_cues=_frozen(cues),
             descriptions=_frozen(descriptions),
+            incidental_labs=frozenset(data.get("incidental_labs", {}).get("ids", [])),
         )
 
 
