@@ -46,6 +46,7 @@ class ArticleRecord:
     relevance: float
     relevant: bool
     minhash: bytes | None = None  # nlp.stories.signature of the text
+    relevance_evidence: str | None = None  # JSON: the evidence behind ``relevance`` (veille explain)
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,8 @@ class PassageForClustering:
     vector: np.ndarray
     story_id: str
     """The article's story (its translations and reprints share it), else the article id."""
+    seen: bool = False
+    """Placed by an earlier run and still waiting (a passage never placed is new)."""
 
 
 @dataclass(frozen=True)
@@ -148,3 +151,5 @@ class PassageStance:
     cluster_id: str | None
     score: float | None
     polarity: str | None
+    decision: str = "waiting"
+    """"stance" (a seeded or emergent cluster), "none" (factual: takes no stance) or "waiting"."""

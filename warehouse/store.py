@@ -325,13 +325,14 @@ class Store:
             ).to_arrow_table()
         vectors = _matrix(rows["vector"])
         columns = {
-            name: rows[name].to_pylist() for name in ("passage_id", "article_id", "language", "text", "story_id")
+            name: rows[name].to_pylist()
+            for name in ("passage_id", "article_id", "language", "text", "story_id", "seen")
         }
         return [
-            PassageForClustering(passage_id, article_id, language, text, vector, story_id)
-            for passage_id, article_id, language, text, vector, story_id in zip(
+            PassageForClustering(passage_id, article_id, language, text, vector, story_id, seen)
+            for passage_id, article_id, language, text, vector, story_id, seen in zip(
                 columns["passage_id"], columns["article_id"], columns["language"], columns["text"], vectors,
-                columns["story_id"],
+                columns["story_id"], columns["seen"],
             )
         ]
 
@@ -363,6 +364,7 @@ class Store:
                 "score": pa.array([s.score for s in stances], type=pa.float32()),
                 "polarity": pa.array([s.polarity for s in stances], type=pa.string()),
                 "model_id": [model_id] * len(stances),
+                "decision": pa.array([s.decision for s in stances], type=pa.string()),
             }
         )
         with self._write() as connection:
@@ -455,6 +457,7 @@ _ARTICLE_SCHEMA = pa.schema(
         ("relevance", pa.float32()),
         ("relevant", pa.bool_()),
         ("minhash", pa.binary()),
+        ("relevance_evidence", pa.string()),
         ("story_id", pa.string()),
         ("nlp_version", pa.string()),
         ("processed_at", pa.timestamp("us", tz="UTC")),

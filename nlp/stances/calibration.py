@@ -73,8 +73,11 @@ def read_debates(path: Path) -> dict[str, tuple[str, list[Statement]]]:
     }
 
 
-def predict(seeded: SeededStances, embeddings: np.ndarray, thresholds: Thresholds) -> list[str | None]:
-    return [match[0] if match else None for match in seeded.match(embeddings, thresholds)]
+def predict(seeded: SeededStances, embeddings: np.ndarray, thresholds: Thresholds,
+            texts: Sequence[str] | None = None, languages: Sequence[str] | None = None) -> list[str | None]:
+    """The stance each passage takes (``None``: no stance); with the texts, their stance cues weigh in."""
+    return [match[0] if isinstance(match, tuple) else None
+            for match in seeded.match(embeddings, thresholds, texts, languages)]
 
 
 def accuracy_by_language(
@@ -183,7 +186,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"{key} = {value}")
     print(f"# emergent debates recovered with adjusted Rand index {ari:.3f}")
     for split, statements in splits.items():
-        predicted = predict(seeded, encoder.encode([s.text for s in statements]), thresholds)
+        predicted = predict(seeded, encoder.encode([s.text for s in statements]), thresholds,
+                            [s.text for s in statements], [s.language for s in statements])
         figures = ", ".join(f"{k} {v:.3f}" for k, v in accuracy_by_language(predicted, statements).items())
         print(f"# {split} accuracy ({len(statements)} statements): {figures}")
 

@@ -5,14 +5,22 @@ ones and those left over by earlier runs), their embeddings and the clusters
 as they stand, and returns the updated clusters and one assignment per
 passage. Each passage goes, in this order,
 
-1. to its nearest seeded stance, when it clears the calibrated thresholds;
-2. else to the nearest existing emergent cluster, when close enough;
-3. else it waits. Once ``min_pending`` passages wait, they are clustered
+1. to its nearest seeded stance, when it clears the calibrated thresholds
+   (the prototype classifier and the stance cues, see ``seeded.py``);
+2. to no stance at all when it reads as factual news: closer to the
+   taxonomy's background statements than to any stance, and without a word
+   that leans for or against (``stance_cues`` of ``topic.toml``); it is never
+   read back;
+3. else to the nearest existing emergent cluster, when close enough to its
+   centroid (``emergent_join``, stricter than the merge level that forms
+   clusters: a passage joins a debate it argues, not one it merely touches);
+4. else it waits. Once ``min_pending`` passages wait, they are clustered
    (agglomerative, average linkage on cosine distance); a group becomes an
    emergent cluster only when it is coherent: at least ``min_cluster_size``
    passages from at least ``min_stories`` stories in at least
    ``min_languages`` languages (a debate, not one outlet's wording), whose mean similarity
-   to their centroid reaches the model's calibrated ``emergent_coherence``. Emergent clusters are
+   to their centroid reaches the model's calibrated ``emergent_coherence`` and exceeds
+   their similarity to every seeded stance. Emergent clusters are
    labelled by c-TF-IDF keywords per language; the rest keep waiting.
 
 The agglomerative step is quadratic in the passages it clusters, so it only
@@ -32,6 +40,7 @@ output.
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from collections import Counter
 from collections.abc import Sequence
@@ -43,7 +52,7 @@ import numpy as np
 
 from nlp.stances.keywords import class_keywords
 from nlp.stances.polarity import NEUTRAL, passage_polarity
-from nlp.stances.seeded import THRESHOLDS_PATH, SeededStances, Thresholds
+from nlp.stances.seeded import NO_STANCE, THRESHOLDS_PATH, SeededStances, Thresholds
 from nlp.topic import LANGUAGES, Topic
 
 ClusterKind = Literal["seeded", "emergent"]
@@ -76,9 +85,10 @@ class ClusterState:
 @dataclass(frozen=True)
 class Assignment:
     passage_id: str
-    cluster_id: str | None  # None while the passage waits for an emergent cluster
-    score: float | None  # cosine similarity to the stance or cluster centroid
+    cluster_id: str | None  # None when the passage takes no stance or waits for an emergent cluster
+    score: float | None  # a seeded stance's probability, or the cosine similarity to an emergent centroid
     polarity: str
+    decision: str = "waiting"  # "stance", "none" (factual: takes no stance) or "waiting"
 
 
 @dataclass(frozen=True)
@@ -132,25 +142,39 @@ def update_clusters(
     vectors = np.asarray(embeddings, dtype=np.float32)[order]
     targets: list[str | None] = [None] * len(items)
     scores: list[float | None] = [None] * len(items)
-    for i, match in enumerate(seeded.match(vectors, config.thresholds)):
-        if match is not None:
+    factual = [False] * len(items)
+    matches = seeded.match(vectors, config.thresholds, [p.text for p in items], [p.language for p in items])
+    for i, match in enumerate(matches):
+        if isinstance(match, tuple):
             targets[i], scores[i] = match
-    _join_emergent(state, vectors, targets, scores, config.thresholds.emergent_similarity)
+        elif match == NO_STANCE and not _leans(items[i], topic):
+            factual[i] = True
+    _join_emergent(state, vectors, targets, scores, factual, config.thresholds.join_similarity)
 
-    pending = [i for i, target in enumerate(targets) if target is None]
+    pending = [i for i, target in enumerate(targets) if target is None and not factual[i]]
     if len(pending) >= config.min_pending:
         _form_emergent(state, items, vectors, pending, targets, scores, seeded, topic, config)
+        # what waits is decided now against the new clusters too, not by a later run with nothing new
+        _join_emergent(state, vectors, targets, scores, factual, config.thresholds.join_similarity)
 
     polarities = [
-        passage_polarity(item.text, item.language, topic, state.polarity_of(target))
-        for item, target in zip(items, targets)
+        NEUTRAL if factual[i] else passage_polarity(item.text, item.language, topic, state.polarity_of(target))
+        for i, (item, target) in enumerate(zip(items, targets))
     ]
     state.absorb(vectors, targets, polarities)
     assignments = [
-        Assignment(item.passage_id, target, score, polarity)
-        for item, target, score, polarity in zip(items, targets, scores, polarities)
+        Assignment(item.passage_id, target, score, polarity,
+                   "stance" if target is not None else "none" if factual[i] else "waiting")
+        for i, (item, target, score, polarity) in enumerate(zip(items, targets, scores, polarities))
     ]
     return ClusteringResult(clusters=state.result(), assignments=assignments)
+
+
+def _leans(passage: PassageInput, topic: Topic) -> bool:
+    """Whether a passage leans for or against something (supportive or critical cue words):
+    such a passage may argue a debate no stance names, and waits for one."""
+    cues = topic.stance_cues[passage.language]
+    return bool(cues.supportive.count(passage.text) or cues.critical.count(passage.text))
 
 
 def agglomerate(vectors: np.ndarray, similarity: float) -> np.ndarray:
@@ -231,6 +255,7 @@ def _join_emergent(
     vectors: np.ndarray,
     targets: list[str | None],
     scores: list[float | None],
+    factual: list[bool],
     threshold: float,
 ) -> None:
     emergent = state.emergent()
@@ -239,7 +264,7 @@ def _join_emergent(
     centroids = np.stack([c.centroid for c in emergent])
     similarities = vectors @ centroids.T
     for i, target in enumerate(targets):
-        if target is None:
+        if target is None and not factual[i]:
             best = int(np.argmax(similarities[i]))
             if similarities[i, best] >= threshold:
                 targets[i], scores[i] = emergent[best].cluster_id, float(similarities[i, best])
@@ -272,7 +297,11 @@ def _form_emergent(
             continue
         centroid = vectors[rows].mean(axis=0)
         centroid /= np.linalg.norm(centroid)
-        if float(np.mean(vectors[rows] @ centroid)) < config.thresholds.emergent_coherence:
+        cohesion = float(np.mean(vectors[rows] @ centroid))
+        if cohesion < config.thresholds.emergent_coherence:
+            continue
+        # a debate of its own: its passages are closer to one another than to any seeded stance
+        if cohesion <= float(np.max(np.mean(vectors[rows] @ seeded.centroids.T, axis=0))):
             continue
         cluster_id = "emergent_" + hashlib.sha1(
             "\n".join(sorted(items[i].passage_id for i in rows)).encode()
@@ -287,7 +316,7 @@ def _form_emergent(
     keywords = _keywords(items, new_clusters, seeded, config.keywords_per_language)
     for cluster_id, rows, centroid, representatives in new_clusters:
         words = keywords[cluster_id]
-        labels_by_language = {lang: " / ".join(w[: config.label_keywords]) for lang, w in words.items() if w}
+        labels_by_language = _labels(items, vectors, rows, centroid, words, config.label_keywords)
         dominant = Counter(items[i].language for i in rows).most_common(1)[0][0]
         state.by_id[cluster_id] = ClusterState(
             cluster_id=cluster_id,
@@ -301,6 +330,42 @@ def _form_emergent(
             representatives=representatives,
         )
         state.new_ids.append(cluster_id)
+
+
+LABEL_CHARACTERS = {"zh": 40}
+LABEL_CHARACTERS_DEFAULT = 90
+
+
+def _labels(
+    items: Sequence[PassageInput],
+    vectors: np.ndarray,
+    rows: list[int],
+    centroid: np.ndarray,
+    keywords: dict[str, list[str]],
+    label_keywords: int,
+) -> dict[str, str]:
+    """A label a reader understands in each language: the opening sentence of the member
+    nearest the centroid in that language (a phrase the press wrote, cut to a headline's
+    length), followed by its keywords; a language with no member keeps the keywords alone."""
+    labels = {}
+    for language in LANGUAGES:
+        members = [i for i in rows if items[i].language == language]
+        words = " / ".join(keywords.get(language, [])[:label_keywords])
+        if not members:
+            if words:
+                labels[language] = words
+            continue
+        nearest = max(members, key=lambda i: float(vectors[i] @ centroid))
+        sentence = next(iter(_SENTENCE_END.split(items[nearest].text.strip())), "").strip()
+        limit = LABEL_CHARACTERS.get(language, LABEL_CHARACTERS_DEFAULT)
+        if len(sentence) > limit:
+            sentence = sentence[:limit].rsplit(" ", 1)[0] if language != "zh" else sentence[:limit]
+            sentence += "…"
+        labels[language] = f"“{sentence}”" + (f" ({words})" if words else "")
+    return labels
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
 
 
 def _keywords(

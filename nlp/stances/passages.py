@@ -1,7 +1,9 @@
 """Stance passages: the sentences of an article that take a position on openness.
 
-A sentence is kept when it names the topic (a ``[terms]`` word of
-``topic.toml``) together with AI or an evaluative cue. English and French are
+A sentence is kept when it names the topic (an openness term of ``[terms]``,
+or a term of the debates around open models, ``[angle_terms]``: censorship,
+export controls, security, cost) together with AI or an evaluative cue: real
+articles argue about DeepSeek's censorship without repeating "open source". English and French are
 split by spaCy's rule-based sentencizer on a blank pipeline; Chinese on
 sentence-final punctuation. A sentence that does not read alone (short, or
 opening with a word that points back) brings the previous sentence along.
@@ -18,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from nlp.topic import LANGUAGES, Topic
+from nlp.topic import LANGUAGES, TermList, Topic
 
 SETTINGS_PATH = Path(__file__).with_name("passages.toml")
 _PARAGRAPH = re.compile(r"[^\n]+")
@@ -33,19 +35,30 @@ class Passage:
     end_char: int
 
 
-def extract_passages(text: str, language: str, topic: Topic) -> list[Passage]:
-    """The passages of ``text`` (in ``language``: en, fr or zh) that carry a position on openness."""
+def extract_passages(text: str, language: str, topic: Topic, stance_cues: TermList | None = None,
+                     lead: bool = False) -> list[Passage]:
+    """The passages of ``text`` (in ``language``: en, fr or zh) that carry a position on openness.
+
+    ``stance_cues`` (the taxonomy's cues of every stance, in ``language``) put a
+    sentence on the topic too: "a fraction of the cost", "refused to answer".
+    With ``lead``, an article in which no sentence qualifies gives its lead
+    (its first sentences, up to ``lead_chars``) as its one passage: a relevant
+    article says in its lead what it argues.
+    """
     if language not in LANGUAGES:
         raise ValueError(f"unsupported language {language!r}; expected one of {', '.join(LANGUAGES)}")
     settings = _settings()
     min_chars, openers = settings["min_chars"][language], frozenset(settings["openers"][language])
-    terms, ai_terms, cues = topic.terms[language], topic.ai_terms[language], topic.stance_cues[language]
+    terms, angle_terms = topic.terms[language], topic.angle_terms[language]
+    ai_terms, cues = topic.ai_terms[language], topic.stance_cues[language]
 
     spans: list[tuple[int, int]] = []
     previous_start: int | None = None
     for start, end in sentences(text, language):
         sentence = text[start:end]
-        if terms.count(sentence) and (ai_terms.count(sentence) or cues.count_all(sentence)):
+        on_topic = (terms.count(sentence) or angle_terms.count(sentence)
+                    or (stance_cues is not None and stance_cues.count(sentence)))
+        if on_topic and (ai_terms.count(sentence) or cues.count_all(sentence)):
             first = start
             if previous_start is not None and _needs_context(sentence, language, min_chars, openers):
                 first = previous_start
@@ -54,7 +67,21 @@ def extract_passages(text: str, language: str, topic: Topic) -> list[Passage]:
             else:
                 spans.append((first, end))
         previous_start = start
+    if not spans and lead:
+        spans = _lead(text, language, settings["lead_chars"][language])
     return [Passage(text[s:e], s, e) for s, e in spans]
+
+
+def _lead(text: str, language: str, limit: int) -> list[tuple[int, int]]:
+    """The first sentences of ``text``, as one span of at most about ``limit`` characters."""
+    first_start = end = None
+    for start, stop in sentences(text, language):
+        if first_start is None:
+            first_start = start
+        elif stop - first_start > limit:
+            break
+        end = stop
+    return [] if first_start is None else [(first_start, end)]
 
 
 def sentences(text: str, language: str) -> Iterator[tuple[int, int]]:

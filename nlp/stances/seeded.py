@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,10 @@ from nlp.topic import LANGUAGES
 
 THRESHOLDS_PATH = Path(__file__).with_name("thresholds.toml")
 _NONE = -1  # the background class
+NO_STANCE = "none"
+"""A passage that reads as factual news takes no stance and waits for no cluster."""
+MAX_CUES = 3
+"""Distinct cues of one stance beyond which a passage's evidence for it grows no more."""
 
 
 class UncalibratedModelError(LookupError):
@@ -47,9 +51,23 @@ class Thresholds:
     regularisation: float
     """Inverse regularisation strength (``C``) of the prototype classifier."""
     emergent_similarity: float
-    """Cosine similarity that keeps a passage in an emergent cluster."""
+    """Average-linkage merge level of the passages that wait (how new emergent clusters form)."""
     emergent_coherence: float
     """Least mean similarity of a new emergent cluster's members to its centroid."""
+    emergent_join: float | None = None
+    """Least similarity of a passage to an emergent cluster's centroid to join it (default:
+    ``emergent_similarity``)."""
+    cue_weight: float = 0.0
+    """Weight of each distinct stance cue (``taxonomy.toml``) on the log-odds of its stance."""
+    none_bias: float = 0.0
+    """Added to the log-odds of "no stance": above 0, a passage needs more evidence to take one."""
+    probability_without_cues: float | None = None
+    """Least probability of a stance none of whose cues the passage holds (default: ``probability``):
+    the prototypes alone would pull a debate the taxonomy does not name into the nearest stance."""
+
+    @property
+    def join_similarity(self) -> float:
+        return self.emergent_similarity if self.emergent_join is None else self.emergent_join
 
     @classmethod
     def load(cls, model_id: str, path: Path | None = None) -> Thresholds:
@@ -68,6 +86,11 @@ class Thresholds:
             regularisation=float(entry["regularisation"]),
             emergent_similarity=float(entry["emergent_similarity"]),
             emergent_coherence=float(entry["emergent_coherence"]),
+            emergent_join=float(entry["emergent_join"]) if "emergent_join" in entry else None,
+            cue_weight=float(entry.get("cue_weight", 0.0)),
+            none_bias=float(entry.get("none_bias", 0.0)),
+            probability_without_cues=(float(entry["probability_without_cues"])
+                                      if "probability_without_cues" in entry else None),
         )
 
 
@@ -84,13 +107,22 @@ class StanceScores:
     probability: np.ndarray  # its probability
     background: np.ndarray  # probability of "no stance"
     similarity: np.ndarray  # cosine similarity to the stance's nearest prototype
+    probabilities: np.ndarray | None = None  # (passages, stances): every stance's probability
+    cues: np.ndarray | None = None  # distinct cues of the best stance found in each passage
 
     def accepted(self, thresholds: Thresholds) -> np.ndarray:
+        least = np.full(len(self.probability), thresholds.probability)
+        if self.cues is not None and thresholds.probability_without_cues is not None:
+            least = np.where(self.cues > 0, thresholds.probability, thresholds.probability_without_cues)
         return (
-            (self.probability >= thresholds.probability)
+            (self.probability >= least)
             & (self.probability > self.background)
             & (self.similarity >= thresholds.similarity)
         )
+
+    def factual(self) -> np.ndarray:
+        """Passages closer to the factual background than to any stance: they take none."""
+        return self.background >= self.probability
 
 
 @dataclass(frozen=True)
@@ -103,6 +135,7 @@ class SeededStances:
     classifier: Any  # sklearn LogisticRegression over stance indexes and _NONE
     prototypes: np.ndarray  # (prototypes, dimension), every stance's, in taxonomy order
     prototype_stance: np.ndarray  # stance index of each prototype row
+    _cue_lists: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_taxonomy(cls, taxonomy: Taxonomy, encoder: Encoder, regularisation: float | None = None) -> SeededStances:
@@ -135,33 +168,81 @@ class SeededStances:
     def ids(self) -> tuple[str, ...]:
         return tuple(stance.id for stance in self.taxonomy)
 
-    def score(self, embeddings: np.ndarray) -> StanceScores:
+    def score(self, embeddings: np.ndarray, texts: Sequence[str] | None = None,
+              languages: Sequence[str] | None = None, thresholds: Thresholds | None = None) -> StanceScores:
+        """Each passage's most probable stance, its probability and that of "no stance".
+
+        With the passages' ``texts`` and ``languages``, each distinct cue of a stance
+        found in a passage adds ``thresholds.cue_weight`` to that stance's log-odds,
+        and ``thresholds.none_bias`` is added to those of "no stance": the
+        prototypes say how a stance is argued, the cues what real text names when
+        it argues it.
+        """
         if not len(embeddings):
             empty = np.zeros(0, dtype=np.float32)
-            return StanceScores(np.zeros(0, dtype=np.intp), empty, empty, empty)
-        probabilities = self.classifier.predict_proba(np.asarray(embeddings, dtype=np.float32))
+            return StanceScores(np.zeros(0, dtype=np.intp), empty, empty, empty, np.zeros((0, len(self.ids))), empty)
+        vectors = np.asarray(embeddings, dtype=np.float32)
+        probabilities = self.classifier.predict_proba(vectors)
         classes = self.classifier.classes_
         stance_columns = np.flatnonzero(classes != _NONE)
+        none_column = int(np.flatnonzero(classes == _NONE)[0])
+        cues = None
+        if texts is not None and languages is not None and thresholds is not None:
+            logits = np.log(np.clip(probabilities, 1e-9, 1.0))
+            cues = self.cue_counts(texts, languages)  # (passages, stances) in taxonomy order
+            order = classes[stance_columns].astype(np.intp)
+            logits[:, stance_columns] += thresholds.cue_weight * cues[:, order]
+            logits[:, none_column] += thresholds.none_bias
+            logits -= logits.max(axis=1, keepdims=True)
+            probabilities = np.exp(logits)
+            probabilities /= probabilities.sum(axis=1, keepdims=True)
         stance_probabilities = probabilities[:, stance_columns]
         best = np.argmax(stance_probabilities, axis=1)
-        rows = np.arange(len(embeddings))
+        rows = np.arange(len(vectors))
         best_stance = classes[stance_columns][best].astype(np.intp)
-        to_prototypes = np.asarray(embeddings, dtype=np.float32) @ self.prototypes.T
+        to_prototypes = vectors @ self.prototypes.T
         to_prototypes[self.prototype_stance[None, :] != best_stance[:, None]] = -np.inf
+        in_taxonomy_order = np.zeros((len(vectors), len(self.ids)), dtype=np.float64)
+        in_taxonomy_order[:, classes[stance_columns].astype(np.intp)] = stance_probabilities
         return StanceScores(
             best=best_stance,
             probability=stance_probabilities[rows, best],
-            background=probabilities[:, int(np.flatnonzero(classes == _NONE)[0])],
+            background=probabilities[:, none_column],
             similarity=to_prototypes.max(axis=1),
+            probabilities=in_taxonomy_order,
+            cues=None if cues is None else cues[rows, best_stance],
         )
 
-    def match(self, embeddings: np.ndarray, thresholds: Thresholds) -> list[tuple[str, float] | None]:
-        """The accepted stance and the passage's cosine similarity to its centroid, else ``None``."""
-        scores = self.score(embeddings)
+    def cue_counts(self, texts: Sequence[str], languages: Sequence[str]) -> np.ndarray:
+        """Distinct cues of each stance found in each text, at most ``MAX_CUES``: (texts, stances)."""
+        counts = np.zeros((len(texts), len(self.ids)), dtype=np.float64)
+        for i, (text, language) in enumerate(zip(texts, languages)):
+            for j, cues in enumerate(self.cue_lists(language)):
+                if cues is not None:
+                    counts[i, j] = min(MAX_CUES, len({hit.lower() for hit in cues.findall(text)}))
+        return counts
+
+    def cue_lists(self, language: str) -> list:
+        """Each stance's cues in ``language`` as term lists (``None`` where it has none), built once."""
+        cached = self._cue_lists.get(language)
+        if cached is None:
+            from nlp.topic import TermList
+
+            cached = [TermList(stance.cues[language], language) if stance.cues.get(language) else None
+                      for stance in self.taxonomy]
+            self._cue_lists[language] = cached
+        return cached
+
+    def match(self, embeddings: np.ndarray, thresholds: Thresholds, texts: Sequence[str] | None = None,
+              languages: Sequence[str] | None = None) -> list[tuple[str, float] | str | None]:
+        """Per passage: the accepted stance and its probability; ``NO_STANCE`` when the passage
+        is closer to the factual background than to any stance; else ``None`` (undecided)."""
+        scores = self.score(embeddings, texts, languages, thresholds)
         accepted = scores.accepted(thresholds)
+        factual = scores.factual()
         return [
-            (self.ids[int(scores.best[i])], float(embeddings[i] @ self.centroids[int(scores.best[i])]))
-            if accepted[i] else None
+            (self.ids[int(scores.best[i])], float(scores.probability[i])) if accepted[i]
+            else NO_STANCE if factual[i] else None
             for i in range(len(embeddings))
         ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
@@ -27,6 +27,8 @@ class Stance:
     polarity: str
     labels: Mapping[str, str]
     prototypes: Mapping[str, tuple[str, ...]]
+    cues: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """Words and phrases per language that signal the stance in real text."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,13 @@ class Taxonomy:
     def __len__(self) -> int:
         return len(self.stances)
 
+    def cue_terms(self, language: str):
+        """Every stance's cues in ``language`` as one term list (``None`` when there are none)."""
+        from nlp.topic import TermList
+
+        cues = sorted({cue for stance in self.stances for cue in stance.cues.get(language, ())})
+        return TermList(tuple(cues), language) if cues else None
+
     def get(self, stance_id: str) -> Stance:
         for stance in self.stances:
             if stance.id == stance_id:
@@ -88,11 +97,13 @@ def _stance(entry: object, number: int, source: str) -> Stance:
         raise TaxonomyError(f"{where}: polarity must be one of {', '.join(POLARITIES)}, got {polarity!r}")
     labels = _per_language(entry.get("label"), f"{where}: label", min_items=None)
     prototypes = _per_language(entry.get("prototypes"), f"{where}: prototypes", min_items=MIN_PROTOTYPES)
+    cues = _per_language(entry["cues"], f"{where}: cues", min_items=1) if "cues" in entry else {}
     return Stance(
         id=stance_id,
         polarity=polarity,
         labels=MappingProxyType(labels),
         prototypes=MappingProxyType(prototypes),
+        cues=MappingProxyType(cues),
     )
 
 

@@ -87,11 +87,12 @@ def test_an_off_taxonomy_debate_forms_an_emergent_cluster(corpus, seeded, topic,
     assert energy.label == energy.labels["en"]
     assert len(energy.representatives) == 3
     assert {corpus.truth[i] for i in energy.representatives} == {"debate:energy"}
-    # the prototype classifier lets some energy statements into seeded stances
-    # (measured 6 of 18 with the default encoder); most stay out
+    # the prototype classifier and the stance cues let some energy statements into seeded
+    # stances (measured 8 of 18 with the default encoder since the thresholds were fitted on
+    # real texts, 6 before); most stay out
     seeded_ids = set(seeded.ids)
     leaked = sum(ts.count("debate:energy") for c, ts in members.items() if c in seeded_ids)
-    assert leaked <= 7
+    assert leaked <= 8
 
 
 def test_ids_and_assignments_are_stable_when_ten_percent_more_arrive(corpus, seeded, topic, config) -> None:

@@ -42,9 +42,9 @@ def pages(articles: list[dict], encoder: Encoder) -> list[ProcessedPage]:
     return result
 
 
-def placed(store: Store, model_id: str) -> dict[str, tuple[str, str | None]]:
-    """passage id -> (article id, cluster id or None)."""
-    return {r["passage_id"]: (r["article_id"], r["cluster_id"])
+def placed(store: Store, model_id: str) -> dict[str, tuple[str, str | None, float | None, str]]:
+    """passage id -> (article id, cluster id or None, score, decision)."""
+    return {r["passage_id"]: (r["article_id"], r["cluster_id"], r["score"], r["decision"])
             for r in store.fetch("passage_stances", {"model_id": model_id})}
 
 
@@ -52,13 +52,16 @@ def article_stances(store: Store) -> dict[tuple[str, str], float]:
     return {(r["url"].rsplit("/", 1)[1], r["cluster_id"]): r["score"] for r in store.fetch("stances_by_article")}
 
 
-def expected_article_stances(assignments: dict[str, tuple[str, str | None]]) -> dict[tuple[str, str], float]:
-    """Each article's share of assigned passages per cluster, from the passage assignments."""
-    counts = Counter((article, cluster) for article, cluster in assignments.values() if cluster is not None)
+def expected_article_stances(assignments: dict[str, tuple]) -> dict[tuple[str, str], float]:
+    """Each article's share of the confidence of its assigned passages per cluster."""
+    weights: Counter[tuple[str, str]] = Counter()
+    for article, cluster, score, _ in assignments.values():
+        if cluster is not None:
+            weights[(article, cluster)] += max(score or 0.0, 0.01)
     totals: Counter[str] = Counter()
-    for (article, _), n in counts.items():
-        totals[article] += n
-    return {key: n / totals[key[0]] for key, n in counts.items()}
+    for (article, _), weight in weights.items():
+        totals[article] += weight
+    return {key: weight / totals[key[0]] for key, weight in weights.items()}
 
 
 @pytest.fixture(scope="module")
@@ -91,15 +94,19 @@ def test_ten_percent_more_passages_leave_earlier_clusters_in_place(config: Confi
     model_id = encoder.model_id
     clusters_before = {c.cluster_id: c.label for c in store.clusters(model_id) if c.size > 0}
     before = placed(store, model_id)
-    assigned_before = {p: c for p, (_, c) in before.items() if c is not None}
+    assigned_before = {p: c for p, (_, c, _, _) in before.items() if c is not None}
     assert len(assigned_before) >= 0.6 * earlier_count
     assert first.emergent >= 1, "the benchmark debate forms an emergent cluster"
     assert article_stances(store) == pytest.approx(expected_article_stances(before))
 
+    again = cluster_stage(config)  # nothing new: nothing is decided again
+    assert again.passages == 0 and placed(store, model_id) == before
+    assert article_stances(store) == pytest.approx(expected_article_stances(before))
+
     store.save_processed(pages(later_articles, encoder), "test")
     second = cluster_stage(config)
-    waiting_before = len(before) - len(assigned_before)
-    assert second.passages == later_count + waiting_before  # assigned passages are not read again
+    waiting_before = sum(decision == "waiting" for *_, decision in before.values())
+    assert second.passages == later_count + waiting_before  # decided passages are not read again
 
     after = placed(store, model_id)
     kept = sum(after[p][1] == c for p, c in assigned_before.items())

@@ -8,6 +8,7 @@ warehouse.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -63,7 +64,8 @@ def nlp_version() -> str:
     """
     digest = hashlib.sha1()
     for package, name in (("nlp.entities", "kb.toml"), ("nlp.entities", "cues.toml"), ("nlp", "topic.toml"),
-                          ("nlp", "relevance.toml")):
+                          ("nlp", "relevance.toml"), ("nlp.stances", "taxonomy.toml"),
+                          ("nlp.stances", "passages.toml")):
         digest.update(resources.files(package).joinpath(name).read_bytes())
     return f"{CODE_VERSION}+{digest.hexdigest()[:10]}"
 
@@ -93,6 +95,14 @@ class Analyser:
         from nlp.topic import Topic
 
         return Topic.load()
+
+    @cached_property
+    def stance_cues(self) -> dict:
+        """The taxonomy's stance cues per language, which put a sentence on the topic."""
+        from nlp.stances.taxonomy import Taxonomy
+
+        taxonomy = Taxonomy.load()
+        return {language: taxonomy.cue_terms(language) for language in ANALYSED}
 
     @cached_property
     def knowledge_base(self):
@@ -154,24 +164,24 @@ class Analyser:
             CandidateRecord(article_id, c.name, c.surface, language, c.start_char, c.end_char, c.sentence)
             for c in findings.candidates
         ]
-        entity_ids = {m.entity_id for m in found}
-        models = sum(self.knowledge_base.entities[e].kind == "model" for e in entity_ids)
+        entities = self.relevance.entities(((m.entity_id, m.start_char) for m in found), self.knowledge_base)
         scored_text = _without_site_name(f"{title or ''}\n{text}", base["site_name"])
         hits = self.relevance.hits(scored_text, language)
         # The document embedding serves relevance and cross-language story links (which need
         # a shared entity): an article that cannot pass the gate and names no entity needs none.
         embeddings: list[EmbeddingRecord] = []
         document_vector = None
-        if entity_ids or self.relevance.can_be_relevant(*hits, models):
-            document_vector = self.encoder.encode([f"{title or ''}\n{text[:DOCUMENT_CHARACTERS]}"])[0]
+        if entities.any or self.relevance.can_be_relevant(hits, entities):
+            document_vector = self.encoder.encode([document_text(title, text)])[0]
             embeddings.append(EmbeddingRecord(DOCUMENT_HASH_PREFIX + article_id, self.encoder.model_id,
                                               document_vector))
-        relevance = self.relevance.score(scored_text, language, len(entity_ids), models, document_vector, hits)
+        relevance = self.relevance.score(scored_text, language, entities, document_vector, hits)
         passages: list[PassageRecord] = []
         if relevance.relevant:
             passages, passage_embeddings = self._passages(article_id, text, language)
             embeddings += passage_embeddings
-        article = ArticleRecord(**base, relevance=relevance.score, relevant=relevance.relevant)
+        article = ArticleRecord(**base, relevance=relevance.score, relevant=relevance.relevant,
+                                relevance_evidence=json.dumps(relevance.explanation(), ensure_ascii=False))
         return ProcessedPage(article_id, "article", None, article, mentions, passages, embeddings,
                              candidates=candidates)
 
@@ -181,7 +191,8 @@ class Analyser:
         passages = [
             PassageRecord(f"{article_id}:{i}", article_id, i, language, p.text, text_hash(p.text),
                           p.start_char, p.end_char)
-            for i, p in enumerate(extract_passages(text, language, self.topic))
+            for i, p in enumerate(extract_passages(text, language, self.topic, self.stance_cues.get(language),
+                                                   lead=True))
         ]
         return passages, self.embed_passages(passages)
 
@@ -196,6 +207,11 @@ class Analyser:
             EmbeddingRecord(h, self.encoder.model_id, np.asarray(v, dtype=np.float32))
             for h, v in zip(missing, vectors)
         ]
+
+
+def document_text(title: str | None, text: str) -> str:
+    """What an article's document embedding reads: its title and the start of its text."""
+    return f"{title or ''}\n{text[:DOCUMENT_CHARACTERS]}"
 
 
 def _read_document(page: PageRecord) -> tuple[str | None, Extracted] | NoArticle:

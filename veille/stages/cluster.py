@@ -1,8 +1,10 @@
 """The cluster stage: stance passages → stance clusters and article stances.
 
-Only passages not yet assigned with the current embedding model are read;
+Only passages not yet decided with the current embedding model are read;
 existing clusters keep their ids, labels and centroids, so a run after a
-night's crawl only places the new passages.
+night's crawl only places the new passages. Passages still waiting for an
+emergent cluster are tried again only together with new ones: a run with
+nothing new changes nothing.
 """
 
 from __future__ import annotations
@@ -23,11 +25,13 @@ class ClusterSummary:
     passages: int
     assigned: int
     waiting: int
+    factual: int
     clusters: int
     emergent: int
 
     def line(self) -> str:
-        return (f"cluster: {self.passages} new passages, {self.assigned} assigned, {self.waiting} waiting; "
+        return (f"cluster: {self.passages} new passages, {self.assigned} assigned, {self.factual} factual "
+                f"(no stance), {self.waiting} waiting; "
                 f"{self.clusters} stance clusters with members ({self.emergent} emergent)")
 
 
@@ -59,6 +63,8 @@ def cluster_stage(config: Config) -> ClusterSummary:
     passages = store.passages_to_cluster(
         model_id, waiting_since=datetime.now(timezone.utc) - timedelta(days=settings.waiting_days)
     )
+    if not any(not p.seen for p in passages):
+        passages = []  # only passages that already waited: nothing new to decide them by
     inputs = [PassageInput(p.passage_id, p.text, p.language, p.story_id) for p in passages]
     vectors = np.stack([p.vector for p in passages]) if passages else np.zeros((0, encoder.dimension), np.float32)
     result = update_clusters(inputs, vectors, seeded, existing, topic, settings)
@@ -70,11 +76,14 @@ def cluster_stage(config: Config) -> ClusterSummary:
         )
         for c in result.clusters
     ]
-    stances = [PassageStance(a.passage_id, a.cluster_id, a.score, a.polarity) for a in result.assignments]
-    store.save_clustering(records, stances, model_id)
+    stances = [PassageStance(a.passage_id, a.cluster_id, a.score, a.polarity, a.decision)
+               for a in result.assignments]
+    if stances or not store.clusters(model_id):
+        store.save_clustering(records, stances, model_id)
     assigned = sum(a.cluster_id is not None for a in result.assignments)
     populated = [c for c in result.clusters if c.size > 0]
     return ClusterSummary(
-        passages=len(passages), assigned=assigned, waiting=len(passages) - assigned,
+        passages=len(passages), assigned=assigned, factual=sum(a.decision == "none" for a in result.assignments),
+        waiting=sum(a.decision == "waiting" for a in result.assignments),
         clusters=len(populated), emergent=sum(c.kind == "emergent" for c in populated),
     )
