@@ -3,8 +3,11 @@
 Within a language, syndicated copies and near-duplicates share most of their
 word shingles (MinHash with LSH finds them without comparing every pair).
 Across languages, a translation or retelling has a close document embedding
-in a multilingual model, names at least one of the same labs or models, and
-was published within a few days (an article that names none has no embedding
+in a multilingual model (a lower bar when it names two or more of the same
+labs or models), names at least one of the same labs or models, was
+published within a few days, and is its original's closest article in its
+language and the other way round (articles on one topic in one week are
+close too, but not mutually closest) (an article that names none has no embedding
 to compare, and needs none). Groups are the connected components of both
 kinds of link; a story's id is the id of its earliest article, so it does not
 change when later copies join.
@@ -28,6 +31,9 @@ from warehouse.records import StoryInput
 class StoryThresholds:
     near_duplicate_jaccard: float = 0.5
     cross_lingual_cosine: float = 0.6
+    cross_lingual_cosine_shared: float = 0.5
+    """Enough across languages when two articles share at least ``shared_entities`` labs or models."""
+    shared_entities: int = 2
     same_language_cosine: float = 0.85
     window: timedelta = timedelta(days=3)
     shingle_size: int = 5  # words; characters for Chinese and Japanese
@@ -137,10 +143,25 @@ def group_stories(items: Sequence[StoryInput], thresholds: StoryThresholds = Sto
         lsh.insert(key, minhash)
 
     embedded = [item for item in items if item.vector is not None and item.entity_ids]
+    best: dict[tuple[str, str], tuple[float, str]] = {}  # (article, other language) -> its closest there
     for a, b, similarity in _close_pairs(embedded, thresholds.window):
-        needed = thresholds.same_language_cosine if a.language == b.language else thresholds.cross_lingual_cosine
-        if similarity >= needed and a.entity_ids & b.entity_ids:
-            components.union(a.article_id, b.article_id)
+        shared = len(a.entity_ids & b.entity_ids)
+        if not shared:
+            continue
+        if a.language == b.language:
+            if similarity >= thresholds.same_language_cosine:
+                components.union(a.article_id, b.article_id)
+        elif similarity >= (thresholds.cross_lingual_cosine_shared if shared >= thresholds.shared_entities
+                            else thresholds.cross_lingual_cosine):
+            for one, other in ((a, b), (b, a)):
+                key = (one.article_id, other.language)
+                if similarity > best.get(key, (-1.0, ""))[0]:
+                    best[key] = (similarity, other.article_id)
+    # A translation is its original's closest article in its language, and the other way
+    # round: articles on one topic (DeepSeek, the same week) are close too, but not mutually closest.
+    for (article_id, language), (_, other_id) in best.items():
+        if best.get((other_id, by_id[article_id].language), (0.0, ""))[1] == article_id:
+            components.union(article_id, other_id)
 
     groups: dict[str, list[StoryInput]] = {}
     for item in items:
