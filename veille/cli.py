@@ -288,6 +288,22 @@ def query(ctx: Context, sql: str, fmt: str, output: Path | None) -> None:
 
 
 @main.command()
+@click.argument("article")
+@pass_context
+@handle_errors
+def explain(ctx: Context, article: str) -> None:
+    """Why ARTICLE (an id or a url) is relevant, which stances it takes, and its story.
+
+    \b
+    Example:
+      veille explain https://example.org/2026/11/deepseek-censorship
+    """
+    from veille.stages.explain import explain_article
+
+    click.echo(explain_article(ctx.config, article))
+
+
+@main.command()
 @click.option("--week", metavar="YYYY-Www", help="The ISO week (default: the last complete week).")
 @click.option("--send", is_flag=True, help="Send it by SMTP to the configured recipients.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), help="Write the .eml and .html preview here.")
