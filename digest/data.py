@@ -89,6 +89,8 @@ class StanceShare:
     share: float  # of the language's summed stance scores, 0..1
     articles: int
     stances: int = 1  # how many stances the row stands for (more than one only for "other")
+    example: str | None = None  # the week's passage that takes the stance most surely
+    example_url: str | None = None  # its article
 
     @property
     def is_other(self) -> bool:
@@ -185,7 +187,16 @@ def _stories(rows: list[dict[str, Any]]) -> tuple[Story, ...]:
     return tuple(Story(story_id, tuple(versions)) for story_id, versions in grouped.items())
 
 
-def _stances(rows: list[dict[str, Any]]) -> tuple[LanguageStances, ...]:
+EXAMPLE_CHARACTERS = 220
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXAMPLE_CHARACTERS else text[:EXAMPLE_CHARACTERS].rstrip() + "…"
+
+
+def _stances(rows: list[dict[str, Any]], examples: list[dict[str, Any]]) -> tuple[LanguageStances, ...]:
+    example = {(e["language"], e["cluster_id"]): e for e in examples}
     by_language: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_language.setdefault(row["language"], []).append(row)
@@ -194,7 +205,10 @@ def _stances(rows: list[dict[str, Any]]) -> tuple[LanguageStances, ...]:
             language=language,
             articles=group[0]["language_articles"],
             shares=tuple(
-                StanceShare(r["cluster_id"], r["label"], r["kind"], float(r["share"]), r["articles"], r["stances"])
+                StanceShare(
+                    r["cluster_id"], r["label"], r["kind"], float(r["share"]), r["articles"], r["stances"],
+                    *((_excerpt(e["text"]), e["url"]) if (e := example.get((language, r["cluster_id"]))) else ()),
+                )
                 for r in group
             ),
         )
@@ -224,7 +238,7 @@ def gather(store: Store, week: IsoWeek) -> DigestData:
             ),
         ),
         stories=_stories(stories),
-        stances=_stances(stances),
+        stances=_stances(stances, store.fetch("digest_stance_examples", bounds)),
         labs=tuple(c for c in counts if c.kind == "lab"),
         models=tuple(c for c in counts if c.kind == "model"),
         new_models=tuple(NewModel(**{**row, "first_seen": _utc(row["first_seen"])}) for row in new_models),
