@@ -42,17 +42,29 @@ def intended() -> dict[str, set[str]]:
     return result
 
 
+def found_stances(db: Path) -> dict[str, list[str]]:
+    """Article path → its stance ids, strongest first."""
+    found: dict[str, list[str]] = {}
+    for row in Store(db).fetch("stances_by_article"):
+        path = re.sub(r"^\w+://[^/]+/", "", row["url"])
+        found.setdefault(path, []).append(row["cluster_id"])
+    return found
+
+
+def agreement(db: Path) -> tuple[int, int, int]:
+    """(on-topic articles whose strongest stance is intended, those with an intended stance at all, on-topic)."""
+    found, table = found_stances(db), intended()
+    top = sum(bool(found.get(p)) and found[p][0] in stances for p, stances in table.items())
+    any_ = sum(bool(set(found.get(p, [])) & stances) for p, stances in table.items())
+    return top, any_, len(table)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True)
     args = parser.parse_args()
-    found: dict[str, list[str]] = {}
-    for row in Store(args.db).fetch("stances_by_article"):
-        path = re.sub(r"^\w+://[^/]+/", "", row["url"])
-        found.setdefault(path, []).append(row["cluster_id"])
-    table = intended()
-    top = sum(bool(found.get(p)) and found[p][0] in stances for p, stances in table.items())
-    any_ = sum(bool(set(found.get(p, [])) & stances) for p, stances in table.items())
+    found, table = found_stances(args.db), intended()
+    top, any_, _ = agreement(args.db)
     for path, stances in sorted(table.items()):
         got = found.get(path, [])
         mark = "top" if got and got[0] in stances else "any" if set(got) & stances else "—"
