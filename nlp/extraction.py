@@ -15,6 +15,10 @@ from datetime import date, datetime
 
 import trafilatura
 
+from nlp.boilerplate import agree, remove_furniture
+from nlp.extraction_rules import rules_for
+from nlp.language import detect_language
+
 MIN_CHARACTERS = {"zh": 120, "ja": 120, "ko": 120}
 MIN_CHARACTERS_DEFAULT = 300
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -145,12 +149,25 @@ def extract(html: str, url: str, body_xpath: str | None = None,
     if document is None:
         return NoArticle("no_text")
     data = document.as_dict()
-    text = (data.get("text") or "").strip()
+    whole = (data.get("text") or "").strip()
+    if not whole:
+        return NoArticle("no_text")
+    if not is_long_enough(whole):  # the page as trafilatura reads it: a short flash item stays an article
+        return NoArticle("too_short")
+    text = _article_text(html, url, whole)
     if not text:
         return NoArticle("no_text")
-    if not is_long_enough(text):
-        return NoArticle("too_short")
     return _result(data, text, html)
+
+
+def _article_text(html: str, url: str, text: str) -> str:
+    """trafilatura's text less the page furniture its language's rules name (``nlp.boilerplate``)."""
+    rules = rules_for(detect_language(text))
+    if rules.precision_pass:
+        precise = trafilatura.extract(html, url=url, include_comments=False, include_tables=True,
+                                      favor_precision=True, with_metadata=False) or ""
+        return agree(remove_furniture(text, rules), remove_furniture(precise, rules))
+    return remove_furniture(text, rules)
 
 
 def _result(data: dict, text: str, html: str) -> Extracted:
