@@ -6,7 +6,8 @@ looks too short to it; its precision pass drops them, but sometimes drops the
 whole body with them (a notice in a table, a one-paragraph flash item). So
 the precision pass is the answer when it holds prose; when it does not, the
 default pass's lines are taken around what the precision pass found, as far
-as they run on in prose. The lines the language's rules name as furniture
+as they run on in prose. A third reading by text density (``nlp.density``)
+replaces that text where it is the same text less some lines. The lines the language's rules name as furniture
 (``extraction_rules.toml``) are then removed, and the text ends at a
 "related news" heading.
 """
@@ -14,6 +15,7 @@ as they run on in prose. The lines the language's rules name as furniture
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from nlp.extraction_rules import LanguageRules
 
@@ -22,6 +24,8 @@ _WORD_CHARACTER = re.compile(r"[\u3400-\u9fff]|[^\W\d_]+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[。！？；…!?;]|[.](?:\s|$)")
 _LIST_MARK = re.compile(r"^(?:[-*•·|]\s|\|)")
 PROSE_MIN_WORDS = 20
+DENSER_SHARE = (0.5, 0.95)  # the density reading's length against trafilatura's, to be taken instead
+DENSER_CONTAINED = 0.9  # the share of its characters that trafilatura's text holds too
 
 
 def is_prose(line: str) -> bool:
@@ -65,3 +69,22 @@ def agree(default: str, precise: str) -> str:
                 keep[i] = True
                 i += step
     return "\n".join(line for line, kept in zip(lines, keep) if kept).strip()
+
+
+def _characters(text: str) -> Counter[str]:
+    return Counter(_SPACE.sub("", text))
+
+
+def prefer_denser(text: str, dense: str) -> str:
+    """The density reading (``nlp.density``) where it is trafilatura's text less its furniture.
+
+    Taken when trafilatura's text holds nearly all of it and it is shorter,
+    but not so short that it could be one paragraph of the article only.
+    """
+    ours, theirs = _characters(text), _characters(dense)
+    total, length = sum(theirs.values()), sum(ours.values())
+    if not total or not length:
+        return text
+    contained = sum((ours & theirs).values()) / total
+    low, high = DENSER_SHARE
+    return dense if contained >= DENSER_CONTAINED and low * length <= total < high * length else text

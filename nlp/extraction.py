@@ -15,12 +15,14 @@ from datetime import date, datetime
 
 import trafilatura
 
-from nlp.boilerplate import agree, remove_furniture
+from nlp.boilerplate import agree, prefer_denser, remove_furniture
+from nlp.density import density_text
 from nlp.extraction_rules import rules_for
 from nlp.language import detect_language
 
 MIN_CHARACTERS = {"zh": 120, "ja": 120, "ko": 120}
 MIN_CHARACTERS_DEFAULT = 300
+LEAD_IN_CHARACTERS = 200
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _HAN_NAMES = r"[\u4e00-\u9fff·]{2,4}(?:[、,， ](?!时间|時間|日期|来源|來源|编辑|編輯|发布|發布)[\u4e00-\u9fff·]{2,4}){0,5}"
 _BYLINE_AUTHOR = [
@@ -157,7 +159,7 @@ def extract(html: str, url: str, body_xpath: str | None = None,
     text = _article_text(html, url, whole)
     if not text:
         return NoArticle("no_text")
-    return _result(data, text, html)
+    return _result(data, text, html, _lead_in(whole, text))
 
 
 def _article_text(html: str, url: str, text: str) -> str:
@@ -166,16 +168,27 @@ def _article_text(html: str, url: str, text: str) -> str:
     if rules.precision_pass:
         precise = trafilatura.extract(html, url=url, include_comments=False, include_tables=True,
                                       favor_precision=True, with_metadata=False) or ""
-        return agree(remove_furniture(text, rules), remove_furniture(precise, rules))
-    return remove_furniture(text, rules)
+        text = agree(remove_furniture(text, rules), remove_furniture(precise, rules))
+    else:
+        text = remove_furniture(text, rules)
+    if rules.density_pass and (tree := trafilatura.load_html(html)) is not None:
+        text = prefer_denser(text, remove_furniture(density_text(tree), rules))
+    return text
 
 
-def _result(data: dict, text: str, html: str) -> Extracted:
+def _lead_in(whole: str, text: str) -> str:
+    """What the page's text says just before the article starts (dateline, byline), or ""."""
+    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    at = whole.find(first[:12]) if first else -1
+    return whole[max(0, at - LEAD_IN_CHARACTERS): at] if at > 0 else ""
+
+
+def _result(data: dict, text: str, html: str, lead_in: str = "") -> Extracted:
     title = (data.get("title") or "").strip() or None
     first_line, _, rest = text.partition("\n")
     if title and first_line.strip() == title and rest.strip():  # the headline repeated as the first line
         text = rest.lstrip()
-    head = text[:400]
+    head = (lead_in + "\n" + text[:400]) if lead_in else text[:400]
     author = _clean_author(data.get("author"))
     if not author:
         chinese = len(_CJK.findall(head)) > len(head) * 0.3

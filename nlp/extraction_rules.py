@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 DEFAULT_PATH = Path(__file__).with_name("extraction_rules.toml")
-_KEYS = {"precision_pass", "end_headings", "drop_lines", "byline_roles", "title_separators", "outlet_words"}
+_KEYS = {"precision_pass", "density_pass", "end_headings", "drop_lines", "byline_roles", "title_separators", "outlet_words"}
 
 
 class ExtractionRulesError(ValueError):
@@ -24,6 +24,7 @@ class ExtractionRulesError(ValueError):
 @dataclass(frozen=True)
 class LanguageRules:
     precision_pass: bool = False
+    density_pass: bool = False
     end_headings: frozenset[str] = frozenset()
     drop_lines: tuple[re.Pattern[str], ...] = ()
     byline_roles: tuple[str, ...] = ()  # longest first, so 中央社記者 goes before 記者
@@ -65,6 +66,7 @@ def parse_rules(data: dict) -> dict[str, LanguageRules]:
         separators = section.get("title_separators")
         rules[language] = LanguageRules(
             precision_pass=bool(section.get("precision_pass", False)),
+            density_pass=bool(section.get("density_pass", False)),
             end_headings=frozenset(_bare(h) for h in section.get("end_headings", [])),
             drop_lines=tuple(_compile(language, "drop_lines", p) for p in section.get("drop_lines", [])),
             byline_roles=tuple(sorted(section.get("byline_roles", []), key=len, reverse=True)),
