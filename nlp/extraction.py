@@ -16,7 +16,7 @@ from datetime import date, datetime
 import trafilatura
 
 from nlp.boilerplate import agree, prefer_denser, remove_furniture
-from nlp.density import density_text
+from nlp.density import density_text, parse
 from nlp.extraction_rules import rules_for
 from nlp.language import detect_language
 
@@ -148,10 +148,10 @@ def extract(html: str, url: str, body_xpath: str | None = None,
             if document is not None and text.strip():
                 return _result(document.as_dict(), text.strip(), html)
     document = trafilatura.bare_extraction(html, **options)
-    if document is None:
-        return NoArticle("no_text")
-    data = document.as_dict()
+    data = document.as_dict() if document is not None else {}
     whole = (data.get("text") or "").strip()
+    if not whole and (whole := _density_only(html)):
+        data = trafilatura.extract_metadata(html, default_url=url, date_config=_date_params(fetched_at)).as_dict()
     if not whole:
         return NoArticle("no_text")
     if not is_long_enough(whole):  # the page as trafilatura reads it: a short flash item stays an article
@@ -171,9 +171,17 @@ def _article_text(html: str, url: str, text: str) -> str:
         text = agree(remove_furniture(text, rules), remove_furniture(precise, rules))
     else:
         text = remove_furniture(text, rules)
-    if rules.density_pass and (tree := trafilatura.load_html(html)) is not None:
-        text = prefer_denser(text, remove_furniture(density_text(tree), rules))
+    if rules.density_pass and (tree := parse(html)) is not None:
+        text = prefer_denser(text, remove_furniture(density_text(tree, rules.is_boilerplate), rules))
     return text
+
+
+def _density_only(html: str) -> str:
+    """The text by density alone, for a page trafilatura reads nothing in, where the rules allow it."""
+    tree = parse(html)
+    text = density_text(tree) if tree is not None else ""
+    rules = rules_for(detect_language(text)) if text else None
+    return remove_furniture(text, rules) if rules is not None and rules.density_pass else ""
 
 
 def _lead_in(whole: str, text: str) -> str:
