@@ -63,7 +63,8 @@ def run_veille(page: CorpusPage) -> Output:
     if isinstance(extracted, NoArticle):
         return Output("", None, None, None)
     language = detect_language(extracted.text)
-    found = publication_date(html, extracted.markup_date, extracted.head_text, language, FETCHED_AT)
+    found = publication_date(html, extracted.markup_date, extracted.head_text, language, FETCHED_AT,
+                             url=page.url, tail_text=extracted.tail_text)
     return Output(extracted.text, extracted.title, found.date() if found else None, extracted.author)
 
 

@@ -23,6 +23,7 @@ from nlp.language import detect_language
 MIN_CHARACTERS = {"zh": 120, "ja": 120, "ko": 120}
 MIN_CHARACTERS_DEFAULT = 300
 LEAD_IN_CHARACTERS = 200
+TAIL_CHARACTERS = 300
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _HAN_NAMES = r"[\u4e00-\u9fff·]{2,4}(?:[、,， ](?!时间|時間|日期|来源|來源|编辑|編輯|发布|發布)[\u4e00-\u9fff·]{2,4}){0,5}"
 _BYLINE_AUTHOR = [
@@ -55,6 +56,7 @@ class Extracted:
     site_name: str | None
     text: str
     head_text: str  # the beginning of the text (headline, byline), for dates
+    tail_text: str = ""  # the end of the text (a closing signature, a notice's date), for dates
     markup_date: date | None = None  # the original date the page's markup declares
 
 
@@ -200,7 +202,7 @@ def _result(data: dict, text: str, html: str, lead_in: str = "") -> Extracted:
     author = _clean_author(data.get("author"))
     if not author:
         chinese = len(_CJK.findall(head)) > len(head) * 0.3
-        author = _chinese_author(head, text[-300:], html) if chinese else _byline_author(head)
+        author = _chinese_author(head, text[-TAIL_CHARACTERS:], html) if chinese else _byline_author(head)
     found = data.get("date")
     return Extracted(
         title=title,
@@ -208,5 +210,6 @@ def _result(data: dict, text: str, html: str, lead_in: str = "") -> Extracted:
         site_name=(data.get("sitename") or "").strip() or None,
         text=text,
         head_text=head,
+        tail_text=text[-TAIL_CHARACTERS:],
         markup_date=date.fromisoformat(found[:10]) if found else None,
     )

@@ -1,7 +1,7 @@
 """Per-language extraction rules, loaded from ``extraction_rules.toml``.
 
-The rules are data: boilerplate headings and lines, byline role words and
-the outlet-suffix words of titles. A language the file does not name gets no
+The rules are data: boilerplate headings and lines, byline role words, the
+outlet-suffix words of titles and the time zones of dates. A language the file does not name gets no
 rules (trafilatura's output as it is).
 """
 
@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_PATH = Path(__file__).with_name("extraction_rules.toml")
-_KEYS = {"precision_pass", "density_pass", "end_headings", "drop_lines", "byline_roles", "title_separators", "outlet_words"}
+_KEYS = {"timezone", "timezones_by_domain", "precision_pass", "density_pass", "end_headings", "drop_lines", "byline_roles", "title_separators", "outlet_words"}
 
 
 class ExtractionRulesError(ValueError):
@@ -23,6 +25,8 @@ class ExtractionRulesError(ValueError):
 
 @dataclass(frozen=True)
 class LanguageRules:
+    timezone: str | None = None
+    timezones_by_domain: Mapping[str, str] = field(default_factory=dict)
     precision_pass: bool = False
     density_pass: bool = False
     end_headings: frozenset[str] = frozenset()
@@ -64,7 +68,15 @@ def parse_rules(data: dict) -> dict[str, LanguageRules]:
         if unknown:
             raise ExtractionRulesError(f"[{language}] unknown keys {sorted(unknown)}; allowed: {sorted(_KEYS)}")
         separators = section.get("title_separators")
+        zones = {section.get("timezone"), *section.get("timezones_by_domain", {}).values()} - {None}
+        for zone in zones:
+            try:
+                ZoneInfo(zone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ExtractionRulesError(f"[{language}] {zone!r} is not a time zone name (e.g. Asia/Shanghai)") from None
         rules[language] = LanguageRules(
+            timezone=section.get("timezone"),
+            timezones_by_domain=dict(section.get("timezones_by_domain", {})),
             precision_pass=bool(section.get("precision_pass", False)),
             density_pass=bool(section.get("density_pass", False)),
             end_headings=frozenset(_bare(h) for h in section.get("end_headings", [])),
