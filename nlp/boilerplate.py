@@ -24,7 +24,7 @@ _WORD_CHARACTER = re.compile(r"[\u3400-\u9fff]|[^\W\d_]+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[。！？；…!?;]|[.](?:\s|$)")
 _LIST_MARK = re.compile(r"^(?:[-*•·|]\s|\|)")
 PROSE_MIN_WORDS = 20
-DENSER_SHARE = (0.5, 0.95)  # the density reading's length against trafilatura's, to be taken instead
+DENSER_SHARE = (0.3, 0.95)  # the density reading's length against trafilatura's, to be taken instead
 DENSER_CONTAINED = 0.9  # the share of its characters that trafilatura's text holds too
 
 

@@ -17,7 +17,8 @@ import trafilatura
 
 from nlp.boilerplate import agree, prefer_denser, remove_furniture
 from nlp.density import density_text, parse
-from nlp.extraction_rules import rules_for
+from nlp.bylines import clean_byline, strip_outlet
+from nlp.extraction_rules import LanguageRules, rules_for
 from nlp.language import detect_language
 
 MIN_CHARACTERS = {"zh": 120, "ja": 120, "ko": 120}
@@ -29,7 +30,7 @@ _HAN_NAMES = r"[\u4e00-\u9fff·]{2,4}(?:[、,， ](?!时间|時間|日期|来源
 _BYLINE_AUTHOR = [
     # 作者：X; 记者 X; 本报记者X; 文/X; X/文; 本贴由 X 于 (forums); (记者 X) at the end of a dispatch
     re.compile(rf"(?:作者|作\s者)\s*[:：|丨]\s*({_HAN_NAMES})(?![\u4e00-\u9fff])"),
-    re.compile(rf"(?:(?:记者|記者|执笔人|撰文)\s*[:：/／丨]?|(?<![\u4e00-\u9fff])文\s*[:：/／])\s*({_HAN_NAMES})(?=\s*[/／]?\s*(?:文|摄|报道|發自|发自)?(?:[\s)）]|$))"),
+    re.compile(rf"(?:(?:记者|記者|执笔人|撰文)\s*[:：/／丨]?|(?<![\u4e00-\u9fff])文\s*[:：/／])\s*({_HAN_NAMES})(?=\s*[/／]?\s*(?:文|摄|攝|[\u4e00-\u9fff]{{0,4}}(?:报道|報導|報道)|發自|发自)?(?:[\s)）]|$))"),
     re.compile(rf"(?<![\u4e00-\u9fff])({_HAN_NAMES})\s*[/／]\s*文(?![\u4e00-\u9fff])"),
     re.compile(r"本贴由\s*(\S{2,20})\s*于"),
     re.compile(r"\bPar\s+((?:[A-ZÉÈ][\w'’-]+\s?){2,3})", re.UNICODE),
@@ -148,7 +149,7 @@ def extract(html: str, url: str, body_xpath: str | None = None,
             text = "\n".join(n.text_content().strip() for n in nodes if hasattr(n, "text_content"))
             document = trafilatura.bare_extraction(html, **options)
             if document is not None and text.strip():
-                return _result(document.as_dict(), text.strip(), html)
+                return _result(document.as_dict(), text.strip(), html, rules_for(detect_language(text)))
     document = trafilatura.bare_extraction(html, **options)
     data = document.as_dict() if document is not None else {}
     whole = (data.get("text") or "").strip()
@@ -158,15 +159,15 @@ def extract(html: str, url: str, body_xpath: str | None = None,
         return NoArticle("no_text")
     if not is_long_enough(whole):  # the page as trafilatura reads it: a short flash item stays an article
         return NoArticle("too_short")
-    text = _article_text(html, url, whole)
+    rules = rules_for(detect_language(whole))
+    text = _article_text(html, url, whole, rules)
     if not text:
         return NoArticle("no_text")
-    return _result(data, text, html, _lead_in(whole, text))
+    return _result(data, text, html, rules, _lead_in(whole, text))
 
 
-def _article_text(html: str, url: str, text: str) -> str:
+def _article_text(html: str, url: str, text: str, rules: LanguageRules) -> str:
     """trafilatura's text less the page furniture its language's rules name (``nlp.boilerplate``)."""
-    rules = rules_for(detect_language(text))
     if rules.precision_pass:
         precise = trafilatura.extract(html, url=url, include_comments=False, include_tables=True,
                                       favor_precision=True, with_metadata=False) or ""
@@ -193,21 +194,23 @@ def _lead_in(whole: str, text: str) -> str:
     return whole[max(0, at - LEAD_IN_CHARACTERS): at] if at > 0 else ""
 
 
-def _result(data: dict, text: str, html: str, lead_in: str = "") -> Extracted:
-    title = (data.get("title") or "").strip() or None
+def _result(data: dict, text: str, html: str, rules: LanguageRules, lead_in: str = "") -> Extracted:
+    site_name = (data.get("sitename") or "").strip() or None
+    title = strip_outlet((data.get("title") or "").strip() or None, site_name, rules)
     first_line, _, rest = text.partition("\n")
     if title and first_line.strip() == title and rest.strip():  # the headline repeated as the first line
         text = rest.lstrip()
     head = (lead_in + "\n" + text[:400]) if lead_in else text[:400]
-    author = _clean_author(data.get("author"))
+    author = clean_byline(_clean_author(data.get("author")), rules)
     if not author:
         chinese = len(_CJK.findall(head)) > len(head) * 0.3
         author = _chinese_author(head, text[-TAIL_CHARACTERS:], html) if chinese else _byline_author(head)
+        author = clean_byline(author, rules)
     found = data.get("date")
     return Extracted(
         title=title,
         author=author,
-        site_name=(data.get("sitename") or "").strip() or None,
+        site_name=site_name,
         text=text,
         head_text=head,
         tail_text=text[-TAIL_CHARACTERS:],

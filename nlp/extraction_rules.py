@@ -16,7 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_PATH = Path(__file__).with_name("extraction_rules.toml")
-_KEYS = {"timezone", "timezones_by_domain", "precision_pass", "density_pass", "end_headings", "drop_lines", "byline_roles", "title_separators", "outlet_words"}
+_KEYS = {"timezone", "timezones_by_domain", "precision_pass", "density_pass", "end_headings", "drop_lines", "byline_roles", "not_names", "title_separators", "outlet_words"}
 
 
 class ExtractionRulesError(ValueError):
@@ -32,6 +32,7 @@ class LanguageRules:
     end_headings: frozenset[str] = frozenset()
     drop_lines: tuple[re.Pattern[str], ...] = ()
     byline_roles: tuple[str, ...] = ()  # longest first, so 中央社記者 goes before 記者
+    not_names: tuple[str, ...] = ()
     title_separators: re.Pattern[str] | None = None
     outlet_words: tuple[str, ...] = ()
 
@@ -82,6 +83,7 @@ def parse_rules(data: dict) -> dict[str, LanguageRules]:
             end_headings=frozenset(_bare(h) for h in section.get("end_headings", [])),
             drop_lines=tuple(_compile(language, "drop_lines", p) for p in section.get("drop_lines", [])),
             byline_roles=tuple(sorted(section.get("byline_roles", []), key=len, reverse=True)),
+            not_names=tuple(section.get("not_names", [])),
             title_separators=_compile(language, "title_separators", separators) if separators else None,
             outlet_words=tuple(section.get("outlet_words", [])),
         )

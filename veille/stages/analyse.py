@@ -58,12 +58,12 @@ class AnalyserSettings:
 def nlp_version() -> str:
     """The code version plus fingerprints of the knowledge and topic data.
 
-    Changing the knowledge base or the topic terms makes every page out of
-    date, so ``veille process`` redoes them without ``--reprocess``.
+    Changing the knowledge base, the topic terms or the extraction rules makes
+    every page out of date, so ``veille process`` redoes them without ``--reprocess``.
     """
     digest = hashlib.sha1()
     for package, name in (("nlp.entities", "kb.toml"), ("nlp.entities", "cues.toml"), ("nlp", "topic.toml"),
-                          ("nlp", "relevance.toml")):
+                          ("nlp", "relevance.toml"), ("nlp", "extraction_rules.toml")):
         digest.update(resources.files(package).joinpath(name).read_bytes())
     return f"{CODE_VERSION}+{digest.hexdigest()[:10]}"
 
