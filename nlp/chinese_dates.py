@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from nlp.extraction_rules import rules_for
 
 ROC_OFFSET = 1911  # 民國1年 is 1912
+DATELINE_MAX_CHARACTERS = 40
 _TIME = (r"(?:\s*(?:日|[,，])?\s*(?:星期.|週.|周.|\([一二三四五六日天]\)|（[一二三四五六日天]）)?\s*"
          r"(上午|下午|早上|晚上|凌晨|中午)?\s*(\d{1,2})\s*[:：時时点點]\s*(\d{2})(?:\s*[:：分]\s*(\d{2}))?)?")
 _HAN_DATE = re.compile(r"(民國|民国)?\s*(\d{2,4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]" + _TIME)
@@ -82,18 +83,32 @@ def written_dates(text: str, zone: ZoneInfo, fetched_at: datetime) -> list[Found
         _add(found, match.start(), int(year), int(month), int(day), _clock(*clock), zone)
     local_now = fetched_at.astimezone(zone)
     for match in _AGO.finditer(text):
+        if not _on_a_dateline(text, match):
+            continue
         amount, unit = int(match.group(1)), match.group(2)
         delta = timedelta(minutes=amount) if unit in ("分鐘", "分钟") else (
             timedelta(hours=amount) if unit in ("小時", "小时") else timedelta(days=amount))
         found.append(Found(match.start(), (local_now - delta).replace(second=0, microsecond=0), unit not in "天日"))
     for match in _JUST_NOW.finditer(text):
+        if not _on_a_dateline(text, match):
+            continue
         found.append(Found(match.start(), local_now.replace(second=0, microsecond=0), True))
     for match in _DAY_WORD.finditer(text):
+        if not _on_a_dateline(text, match):
+            continue
         day = local_now.date() - timedelta(days=_DAYS_BACK[match.group(1)])
         clock = _clock(None, match.group(2), match.group(3), None)
         if clock is not None:
             found.append(Found(match.start(), datetime.combine(day, clock, tzinfo=zone), True))
     return sorted(found, key=lambda f: f.at)
+
+
+def _on_a_dateline(text: str, match: re.Match[str]) -> bool:
+    """A relative time counts on a short line of its own (时事脉搏 ｜ 今日 09:18), not in prose
+    (他刚才说, 三天前的会议)."""
+    start = text.rfind("\n", 0, match.start()) + 1
+    end = text.find("\n", match.end())
+    return len(text[start: end if end >= 0 else len(text)].strip()) <= DATELINE_MAX_CHARACTERS
 
 
 def _add(found: list[Found], at: int, year: int, month: int, day: int, clock: time | None, zone: ZoneInfo) -> None:

@@ -81,3 +81,8 @@ def test_a_closing_date_comes_before_the_broad_search_and_replies_do_not_count()
 def test_english_and_french_keep_their_day_at_midnight_utc():
     found = publication_date(None, None, "Published 2026-03-12 14:30", "en", FETCHED, url="https://example.tw/a")
     assert found == datetime(2026, 3, 12, tzinfo=timezone.utc)
+
+
+def test_relative_words_in_prose_are_not_dates():
+    head = "发布会上，他刚才说明了模型的开源计划，并回顾了三天前的会议上各方提出的意见，表示会继续开放权重。"
+    assert publication_date(None, None, head, "zh", FETCHED, url="https://example.cn/a") is None
