@@ -108,6 +108,11 @@ def best_container(tree: etree._Element, is_furniture: Callable[[str], bool] = _
     return best
 
 
+def block_lines(element: etree._Element) -> list[str]:
+    """An element's text cut at its block elements, one line per block, empty lines left out."""
+    return [text for text, _ in _lines(Container(element, [element], 0.0)) if text]
+
+
 def _lines(container: Container) -> list[tuple[str, int]]:
     """The container's text cut at block elements, each line with its number of link units."""
     lines: list[list] = [["", 0]]

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import trafilatura
+from lxml import etree
 
 from nlp.boilerplate import agree, prefer_denser, remove_furniture
-from nlp.density import density_text, parse
+from nlp.density import block_lines, density_text, parse
 from nlp.bylines import clean_byline, strip_outlet
 from nlp.extraction_rules import LanguageRules, rules_for
 from nlp.language import detect_language
@@ -137,19 +138,11 @@ def extract(html: str, url: str, body_xpath: str | None = None,
             fetched_at: datetime | None = None) -> Extracted | NoArticle:
     """The article in ``html``, or why there is none."""
     options = trafilatura_options(url, fetched_at)
-    if body_xpath:
-        from lxml import html as lxml_html
-
-        try:
-            tree = lxml_html.fromstring(html)
-            nodes = tree.xpath(body_xpath)
-        except Exception:  # a bad hint must not lose the page: fall back to trafilatura alone
-            nodes = []
-        if nodes:
-            text = "\n".join(n.text_content().strip() for n in nodes if hasattr(n, "text_content"))
-            document = trafilatura.bare_extraction(html, **options)
-            if document is not None and text.strip():
-                return _result(document.as_dict(), text.strip(), html, rules_for(detect_language(text)))
+    if body_xpath and (text := _hinted_text(html, body_xpath)):
+        document = trafilatura.bare_extraction(html, **options)
+        rules = rules_for(detect_language(text))
+        if document is not None and (text := remove_furniture(text, rules)):
+            return _result(document.as_dict(), text, html, rules)
     document = trafilatura.bare_extraction(html, **options)
     data = document.as_dict() if document is not None else {}
     whole = (data.get("text") or "").strip()
@@ -177,6 +170,21 @@ def _article_text(html: str, url: str, text: str, rules: LanguageRules) -> str:
     if rules.density_pass and (tree := parse(html)) is not None:
         text = prefer_denser(text, remove_furniture(density_text(tree, rules.is_boilerplate), rules))
     return text
+
+
+def _hinted_text(html: str, body_xpath: str) -> str:
+    """The text of the elements a source's ``body_xpath`` hint selects, a line per block.
+
+    A hint that no longer matches (the site changed its layout) or is not valid
+    XPath gives "", and the page is read as any other.
+    """
+    tree = parse(html)
+    try:
+        nodes = tree.xpath(body_xpath) if tree is not None else []
+    except etree.XPathError:
+        return ""
+    blocks = [n for n in nodes if isinstance(n, etree._Element)]
+    return "\n".join(line for block in blocks for line in block_lines(block)).strip()
 
 
 def _density_only(html: str) -> str:

@@ -74,3 +74,16 @@ def test_a_table_layout_page_is_read_by_density_without_its_link_columns():
     assert article.title == "某市发布开源模型扶持办法"
     found = publication_date(html, article.markup_date, article.head_text, "zh", FETCHED, url="https://example.cn/a")
     assert found == datetime(2005, 4, 5, 6, 40, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def test_a_source_hint_selects_the_body_and_a_broken_hint_falls_back():
+    html, _ = decode_html((DATA / "zh-portal-flash.html").read_bytes())
+    hinted = extract(html, "https://news.example.com.tw/a/1", body_xpath='//div[@class="article"]/p', fetched_at=FETCHED)
+    assert isinstance(hinted, Extracted)
+    assert hinted.text.split("\n") == [
+        "（示例社記者林小華台北12日電）本地一家人工智慧新創今天宣布，公開其語言模型的完整權重與訓練程式碼，開發者可依授權條款自由下載與修改。",
+        "該團隊表示，模型以繁體中文語料為主，希望補足現有開源模型在在地用語上的不足，並邀請學界一同評測。",
+    ]  # the hint's paragraphs, less the "popular" insert and the editor's credit
+    for broken in ('//div[@class="no-such-body"]', "//div[@class="):
+        fallback = extract(html, "https://news.example.com.tw/a/1", body_xpath=broken, fetched_at=FETCHED)
+        assert isinstance(fallback, Extracted) and "並邀請學界一同評測" in fallback.text

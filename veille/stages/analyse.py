@@ -8,13 +8,15 @@ warehouse.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
+from crawlers.sources import load_sources
 from nlp import CODE_VERSION
 from nlp.charset import decode_html
 from nlp.dates import publication_date
@@ -44,14 +46,17 @@ class AnalyserSettings:
     spacy_models: dict[str, str]
     relevance_threshold: float
     threads: int | None = None  # per process, when several share the cores; None: one per core
+    body_xpaths: Mapping[str, str] = field(default_factory=dict)  # source name → its registry hint
 
     @classmethod
     def from_config(cls, config: Config) -> AnalyserSettings:
+        registry = load_sources(config.crawl.sources)
         return cls(
             embedding=config.models.embedding,
             cache_dir=config.models.cache_dir,
             spacy_models={"en": config.models.spacy_en, "fr": config.models.spacy_fr},
             relevance_threshold=config.process.relevance_threshold,
+            body_xpaths={s.name: s.extraction.body_xpath for s in registry.sources if s.extraction.body_xpath},
         )
 
 
@@ -117,7 +122,7 @@ class Analyser:
     def analyse(self, page: PageRecord) -> ProcessedPage:
         if page.status >= 400:
             return ProcessedPage(page.page_id, "no_article", f"http_{page.status}")
-        document = _read_document(page)
+        document = _read_document(page, self.settings.body_xpaths.get(page.source or ""))
         if isinstance(document, NoArticle):
             return ProcessedPage(page.page_id, "no_article", document.reason)
         html, extracted = document
@@ -199,8 +204,9 @@ class Analyser:
         ]
 
 
-def _read_document(page: PageRecord) -> tuple[str | None, Extracted] | NoArticle:
-    """Decode the raw bytes and extract the article; plain text is taken as it is."""
+def _read_document(page: PageRecord, body_xpath: str | None = None) -> tuple[str | None, Extracted] | NoArticle:
+    """Decode the raw bytes and extract the article (by the source's ``body_xpath`` hint where the
+    registry gives one); plain text is taken as it is."""
     is_plain_text = (page.content_type or "").startswith("text/plain")
     if is_plain_text:
         text = page.body.decode(page.charset or "utf-8", errors="replace").strip()
@@ -210,7 +216,7 @@ def _read_document(page: PageRecord) -> tuple[str | None, Extracted] | NoArticle
             return NoArticle("too_short")
         return None, Extracted(title=None, author=None, site_name=None, text=text, head_text=text[:400])
     html, _ = decode_html(page.body, page.charset)
-    extracted = extract(html, page.final_url, fetched_at=page.fetched_at)
+    extracted = extract(html, page.final_url, body_xpath=body_xpath, fetched_at=page.fetched_at)
     if isinstance(extracted, NoArticle):
         return extracted
     return html, extracted
