@@ -5,6 +5,13 @@ top: comments left out, the publication date by a stricter order of trust
 (``nlp.dates``), an author read from the byline when the markup has none
 (Chinese bylines in particular), and a reason recorded for every page that
 yields no article.
+
+For the languages whose rules ask for it (``extraction_rules.toml``: Chinese),
+the text is read three ways and the readings are made to agree: trafilatura's
+default and precision passes (``nlp.boilerplate``) and a text-density reading
+of the page (``nlp.density``); page furniture the rules name is removed, and
+bylines and titles lose their role words and the outlet's name (``nlp.bylines``).
+A source's ``body_xpath`` hint, where the registry gives one, comes first.
 """
 
 from __future__ import annotations
