@@ -1,6 +1,6 @@
 """Extraction quality on the evaluation corpus: veille against bare trafilatura, same bytes, same run.
 
-    .venv/bin/python -m bench.extraction_eval [--per-group N] [--csv FILE]
+    .venv/bin/python -m bench.extraction_eval [--per-group N] [--set NAME]... [--language xx]... [--below F1]
 
 For every page of ``../shared/corpus`` (or ``$VEILLE_CORPUS``) both systems
 read the raw bytes:
@@ -13,7 +13,8 @@ read the raw bytes:
   itself); its text is what ``trafilatura.extract`` returns.
 
 Scores, per set and language (the mean over pages; a page with no output
-scores 0):
+scores 0), Chinese split by script as ``zh-Hans`` and ``zh-Hant`` (read from
+the gold text), and the same over all sets as ``all``:
 
 - text precision/recall/F1 on word tokens (lower case), on characters with
   whitespace removed for Chinese;
@@ -41,7 +42,7 @@ from bench.corpus import CorpusPage, load_pages
 from nlp.charset import decode_html
 from nlp.dates import publication_date
 from nlp.extraction import NoArticle, extract
-from nlp.language import detect_language
+from nlp.language import chinese_script, detect_language
 
 FETCHED_AT = datetime(2026, 11, 28, tzinfo=timezone.utc)
 SYSTEMS = ("veille", "bare")
@@ -62,7 +63,8 @@ def run_veille(page: CorpusPage) -> Output:
     if isinstance(extracted, NoArticle):
         return Output("", None, None, None)
     language = detect_language(extracted.text)
-    found = publication_date(html, extracted.markup_date, extracted.head_text, language, FETCHED_AT)
+    found = publication_date(html, extracted.markup_date, extracted.head_text, language, FETCHED_AT,
+                             url=page.url, tail_text=extracted.tail_text)
     return Output(extracted.text, extracted.title, found.date() if found else None, extracted.author)
 
 
@@ -192,14 +194,39 @@ class Group:
         return result
 
 
-def evaluate(pages: Sequence[CorpusPage], systems: Sequence[str] = SYSTEMS
-             ) -> dict[tuple[str, str, str], dict[str, float | None]]:
-    """Scores keyed by (set, language, system), plus ("all", language, system) totals by language."""
+def group_language(page: CorpusPage) -> str:
+    """The page's language, with the script for Chinese (``zh-Hans``, ``zh-Hant``) read from its gold."""
+    if page.language != "zh":
+        return page.language
+    gold = page.gold.get("text") or page.gold.get("title") or " ".join(page.gold.get("with") or [])
+    return f"zh-{chinese_script(gold) or 'Hans'}"
+
+
+@dataclass(frozen=True)
+class PageScore:
+    set: str
+    id: str
+    language: str
+    system: str
+    f1: float
+
+
+def evaluate(pages: Sequence[CorpusPage], systems: Sequence[str] = SYSTEMS,
+             page_scores: list[PageScore] | None = None) -> dict[tuple[str, str, str], dict[str, float | None]]:
+    """Scores keyed by (set, language, system), plus ("all", language, system) over every set.
+
+    ``page_scores``, when given, receives each page's text F1 (pages with full gold text).
+    """
     groups: dict[tuple[str, str, str], Group] = defaultdict(Group)
     for page in pages:
+        language = group_language(page)
         for system in systems:
             output = RUNNERS[system](page)
-            groups[(page.set, page.language, system)].add(page, output)
+            groups[(page.set, language, system)].add(page, output)
+            groups[("all", language, system)].add(page, output)
+            if page_scores is not None and page.gold.get("text"):
+                f1 = text_scores(output.text, page.gold["text"], page.language)[2]
+                page_scores.append(PageScore(page.set, page.id, language, system, f1))
     return {key: {"pages": group.pages, **group.scores()} for key, group in sorted(groups.items())}
 
 
@@ -228,12 +255,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-group", type=int, default=None,
                         help="evaluate only the first N pages of each set and language")
+    parser.add_argument("--set", action="append", dest="sets", metavar="NAME",
+                        help="evaluate only this set (repeatable), e.g. --set zh_news_extra")
+    parser.add_argument("--language", action="append", dest="languages", metavar="xx",
+                        help="evaluate only pages of this language (repeatable), e.g. --language zh")
+    parser.add_argument("--below", type=float, default=None, metavar="F1",
+                        help="list the pages whose veille text F1 is below this value, e.g. --below 0.8")
     args = parser.parse_args()
     pages = load_pages()
+    if args.sets:
+        unknown = set(args.sets) - {p.set for p in pages}
+        if unknown:
+            parser.error(f"no set {', '.join(sorted(unknown))}; sets: {', '.join(sorted({p.set for p in pages}))}")
+        pages = [p for p in pages if p.set in args.sets]
+    if args.languages:
+        pages = [p for p in pages if p.language in args.languages]
     if args.per_group:
         pages = fixed_subset(pages, args.per_group)
     started = time.perf_counter()
-    results = evaluate(pages)
+    page_scores: list[PageScore] = []
+    results = evaluate(pages, page_scores=page_scores)
     print(markdown(results))
     losses = [
         f"{s} {lang} {m}: veille {results[(s, lang, 'veille')][m]:.2f} < bare {results[(s, lang, 'bare')][m]:.2f}"
@@ -244,6 +285,12 @@ def main() -> None:
     ]
     print(f"\n{len(pages)} pages in {time.perf_counter() - started:.0f} s; "
           + ("veille ≥ bare everywhere" if not losses else "veille below bare:\n  " + "\n  ".join(losses)))
+    if args.below is not None:
+        bare = {(p.set, p.id): p.f1 for p in page_scores if p.system == "bare"}
+        low = sorted((p for p in page_scores if p.system == "veille" and p.f1 < args.below), key=lambda p: p.f1)
+        print(f"\npages with veille text F1 below {args.below}: {len(low)}")
+        for p in low:
+            print(f"  {p.set} {p.language} {p.id}: veille {p.f1:.2f}, bare {bare.get((p.set, p.id), 0.0):.2f}")
 
 
 if __name__ == "__main__":

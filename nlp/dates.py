@@ -3,7 +3,8 @@
 Order of trust: dates the page states in its markup (``article:published_time``,
 JSON-LD, ``<time>``; htmldate without guessing), then a date written in the
 byline near the headline (« publié le 12 novembre 2026 », 2026年3月12日,
-"November 12, 2026"), then the date a feed or news sitemap gave, then
+民國113年3月12日, 3小时前, "November 12, 2026"), then the date a feed or news
+sitemap gave, then (Chinese pages) a date that closes the text, then
 htmldate's broader search. A date after the fetch time is never taken.
 """
 
@@ -12,8 +13,12 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timezone
 
+from zoneinfo import ZoneInfo
+
 import dateparser
 import htmldate
+
+from nlp.chinese_dates import issue_date, written_dates, zone_for
 
 _MONTHS_FR = "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre"
 _MONTHS_FR_SHORT = r"janv\.?|févr\.?|fevr\.?|avr\.?|juil\.?|sept\.?|oct\.?|nov\.?|déc\.?|dec\.?"
@@ -38,6 +43,8 @@ _PUBLISHED = re.compile(
     r"[\s:：]{0,4}$",
     re.IGNORECASE,
 )
+CLOSING_LINES = 2
+CLOSING_LINE_CHARACTERS = 40
 
 
 def _as_datetime(day: date) -> datetime:
@@ -53,23 +60,42 @@ def guessed_date(html: str, fetched_at: datetime) -> datetime | None:
     return _as_datetime(date.fromisoformat(found)) if found else None
 
 
-def byline_date(head_text: str, language: str | None, fetched_at: datetime) -> datetime | None:
+def byline_date(head_text: str, language: str | None, fetched_at: datetime,
+                zone: ZoneInfo | None = None) -> datetime | None:
     """The first publication date written near the top of the article text.
 
     A date introduced as an update ("Mis à jour le …", "Updated …") is skipped;
     one introduced as the publication date (发布时间：, « Publié le », "Posted")
-    comes before any other.
+    comes before any other. With the outlet's ``zone`` (Chinese pages), dates
+    are read by ``nlp.chinese_dates``: Republic of China years, relative
+    times, and a time of day kept in that zone.
     """
     candidates: list[tuple[bool, int, datetime]] = []
-    for pattern in _BYLINE_DATES:
+
+    def consider(start: int, parsed: datetime | None) -> None:
+        before = head_text[max(0, start - 30): start]
+        if parsed is not None and parsed <= fetched_at and not _UPDATED.search(before):
+            candidates.append((not _PUBLISHED.search(before), start, parsed))
+
+    if zone is not None:
+        for found in written_dates(head_text, zone, fetched_at):
+            consider(found.at, found.when)
+    for pattern in _BYLINE_DATES[len(_YEAR_MONTH_DAY):] if zone is not None else _BYLINE_DATES:
         for match in pattern.finditer(head_text):
-            before = head_text[max(0, match.start() - 30): match.start()]
-            if _UPDATED.search(before):
-                continue
-            parsed = _parse(match, language)
-            if parsed is not None and parsed <= fetched_at:
-                candidates.append((not _PUBLISHED.search(before), match.start(), parsed))
+            consider(match.start(), _parse(match, language))
     return min(candidates)[2] if candidates else None
+
+
+def _closing_date(tail_text: str, fetched_at: datetime, zone: ZoneInfo) -> datetime | None:
+    """A date that closes the text on a short line of its own: a notice's signing date, a
+    magazine's issue (——《北京之春》1998年3月号); not the dates of replies under a post."""
+    lines = [line.strip() for line in tail_text.split("\n") if line.strip()][-CLOSING_LINES:]
+    tail_text = "\n".join(line for line in lines if len(line) <= CLOSING_LINE_CHARACTERS)
+    written = [f.when for f in written_dates(tail_text, zone, fetched_at) if f.when <= fetched_at]
+    if written:
+        return written[-1]
+    issue = issue_date(tail_text)
+    return issue if issue is not None and issue <= fetched_at else None
 
 
 def _parse(match: re.Match[str], language: str | None) -> datetime | None:
@@ -95,18 +121,30 @@ def publication_date(
     language: str | None,
     fetched_at: datetime,
     hint: datetime | None = None,
+    url: str | None = None,
+    tail_text: str = "",
 ) -> datetime | None:
     """The article's original publication date, by the order of trust above.
 
     ``markup`` is the date htmldate read from the markup without guessing
     (trafilatura computes it during extraction); the broad search of the HTML
-    runs only when nothing else gives a date.
+    runs only when nothing else gives a date. Where the byline writes the same
+    day with its time in the outlet's zone (``url`` tells Taipei and Hong Kong
+    from Beijing), the byline's time is kept; where the markup's day is that
+    time's day in UTC, the byline's local day wins. For Chinese pages a date
+    closing ``tail_text`` comes before the broad search.
     """
+    zone = zone_for(language, url)
+    written = byline_date(head_text, language, fetched_at, zone)
     if markup is not None and _as_datetime(markup) <= fetched_at:
+        if zone is not None and written is not None and written.tzinfo is not timezone.utc \
+                and markup in (written.date(), written.astimezone(timezone.utc).date()):
+            return written
         return _as_datetime(markup)
     for found in (
-        byline_date(head_text, language, fetched_at),
+        written,
         hint if hint is not None and hint <= fetched_at else None,
+        _closing_date(tail_text, fetched_at, zone) if zone is not None and tail_text else None,
     ):
         if found is not None:
             return found

@@ -5,6 +5,13 @@ top: comments left out, the publication date by a stricter order of trust
 (``nlp.dates``), an author read from the byline when the markup has none
 (Chinese bylines in particular), and a reason recorded for every page that
 yields no article.
+
+For the languages whose rules ask for it (``extraction_rules.toml``: Chinese),
+the text is read three ways and the readings are made to agree: trafilatura's
+default and precision passes (``nlp.boilerplate``) and a text-density reading
+of the page (``nlp.density``); page furniture the rules name is removed, and
+bylines and titles lose their role words and the outlet's name (``nlp.bylines``).
+A source's ``body_xpath`` hint, where the registry gives one, comes first.
 """
 
 from __future__ import annotations
@@ -14,15 +21,24 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import trafilatura
+from lxml import etree
+
+from nlp.boilerplate import agree, prefer_denser, remove_furniture
+from nlp.density import block_lines, density_text, parse
+from nlp.bylines import clean_byline, strip_outlet
+from nlp.extraction_rules import LanguageRules, rules_for
+from nlp.language import detect_language
 
 MIN_CHARACTERS = {"zh": 120, "ja": 120, "ko": 120}
 MIN_CHARACTERS_DEFAULT = 300
+LEAD_IN_CHARACTERS = 200
+TAIL_CHARACTERS = 300
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _HAN_NAMES = r"[\u4e00-\u9fff·]{2,4}(?:[、,， ](?!时间|時間|日期|来源|來源|编辑|編輯|发布|發布)[\u4e00-\u9fff·]{2,4}){0,5}"
 _BYLINE_AUTHOR = [
     # 作者：X; 记者 X; 本报记者X; 文/X; X/文; 本贴由 X 于 (forums); (记者 X) at the end of a dispatch
     re.compile(rf"(?:作者|作\s者)\s*[:：|丨]\s*({_HAN_NAMES})(?![\u4e00-\u9fff])"),
-    re.compile(rf"(?:(?:记者|記者|执笔人|撰文)\s*[:：/／丨]?|(?<![\u4e00-\u9fff])文\s*[:：/／])\s*({_HAN_NAMES})(?=\s*[/／]?\s*(?:文|摄|报道|發自|发自)?(?:[\s)）]|$))"),
+    re.compile(rf"(?:(?:记者|記者|执笔人|撰文)\s*[:：/／丨]?|(?<![\u4e00-\u9fff])文\s*[:：/／])\s*({_HAN_NAMES})(?=\s*[/／]?\s*(?:文|摄|攝|[\u4e00-\u9fff]{{0,4}}(?:报道|報導|報道)|發自|发自)?(?:[\s)）]|$))"),
     re.compile(rf"(?<![\u4e00-\u9fff])({_HAN_NAMES})\s*[/／]\s*文(?![\u4e00-\u9fff])"),
     re.compile(r"本贴由\s*(\S{2,20})\s*于"),
     re.compile(r"\bPar\s+((?:[A-ZÉÈ][\w'’-]+\s?){2,3})", re.UNICODE),
@@ -49,6 +65,7 @@ class Extracted:
     site_name: str | None
     text: str
     head_text: str  # the beginning of the text (headline, byline), for dates
+    tail_text: str = ""  # the end of the text (a closing signature, a notice's date), for dates
     markup_date: date | None = None  # the original date the page's markup declares
 
 
@@ -128,47 +145,89 @@ def extract(html: str, url: str, body_xpath: str | None = None,
             fetched_at: datetime | None = None) -> Extracted | NoArticle:
     """The article in ``html``, or why there is none."""
     options = trafilatura_options(url, fetched_at)
-    if body_xpath:
-        from lxml import html as lxml_html
-
-        try:
-            tree = lxml_html.fromstring(html)
-            nodes = tree.xpath(body_xpath)
-        except Exception:  # a bad hint must not lose the page: fall back to trafilatura alone
-            nodes = []
-        if nodes:
-            text = "\n".join(n.text_content().strip() for n in nodes if hasattr(n, "text_content"))
-            document = trafilatura.bare_extraction(html, **options)
-            if document is not None and text.strip():
-                return _result(document.as_dict(), text.strip(), html)
+    if body_xpath and (text := _hinted_text(html, body_xpath)):
+        document = trafilatura.bare_extraction(html, **options)
+        rules = rules_for(detect_language(text))
+        if document is not None and (text := remove_furniture(text, rules)):
+            return _result(document.as_dict(), text, html, rules)
     document = trafilatura.bare_extraction(html, **options)
-    if document is None:
+    data = document.as_dict() if document is not None else {}
+    whole = (data.get("text") or "").strip()
+    if not whole and (whole := _density_only(html)):
+        data = trafilatura.extract_metadata(html, default_url=url, date_config=_date_params(fetched_at)).as_dict()
+    if not whole:
         return NoArticle("no_text")
-    data = document.as_dict()
-    text = (data.get("text") or "").strip()
+    if not is_long_enough(whole):  # the page as trafilatura reads it: a short flash item stays an article
+        return NoArticle("too_short")
+    rules = rules_for(detect_language(whole))
+    text = _article_text(html, url, whole, rules)
     if not text:
         return NoArticle("no_text")
-    if not is_long_enough(text):
-        return NoArticle("too_short")
-    return _result(data, text, html)
+    return _result(data, text, html, rules, _lead_in(whole, text))
 
 
-def _result(data: dict, text: str, html: str) -> Extracted:
-    title = (data.get("title") or "").strip() or None
+def _article_text(html: str, url: str, text: str, rules: LanguageRules) -> str:
+    """trafilatura's text less the page furniture its language's rules name (``nlp.boilerplate``)."""
+    if rules.precision_pass:
+        precise = trafilatura.extract(html, url=url, include_comments=False, include_tables=True,
+                                      favor_precision=True, with_metadata=False) or ""
+        text = agree(remove_furniture(text, rules), remove_furniture(precise, rules))
+    else:
+        text = remove_furniture(text, rules)
+    if rules.density_pass and (tree := parse(html)) is not None:
+        text = prefer_denser(text, remove_furniture(density_text(tree, rules.is_boilerplate), rules))
+    return text
+
+
+def _hinted_text(html: str, body_xpath: str) -> str:
+    """The text of the elements a source's ``body_xpath`` hint selects, a line per block.
+
+    A hint that no longer matches (the site changed its layout) or is not valid
+    XPath gives "", and the page is read as any other.
+    """
+    tree = parse(html)
+    try:
+        nodes = tree.xpath(body_xpath) if tree is not None else []
+    except etree.XPathError:
+        return ""
+    blocks = [n for n in nodes if isinstance(n, etree._Element)]
+    return "\n".join(line for block in blocks for line in block_lines(block)).strip()
+
+
+def _density_only(html: str) -> str:
+    """The text by density alone, for a page trafilatura reads nothing in, where the rules allow it."""
+    tree = parse(html)
+    text = density_text(tree) if tree is not None else ""
+    rules = rules_for(detect_language(text)) if text else None
+    return remove_furniture(text, rules) if rules is not None and rules.density_pass else ""
+
+
+def _lead_in(whole: str, text: str) -> str:
+    """What the page's text says just before the article starts (dateline, byline), or ""."""
+    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    at = whole.find(first[:12]) if first else -1
+    return whole[max(0, at - LEAD_IN_CHARACTERS): at] if at > 0 else ""
+
+
+def _result(data: dict, text: str, html: str, rules: LanguageRules, lead_in: str = "") -> Extracted:
+    site_name = (data.get("sitename") or "").strip() or None
+    title = strip_outlet((data.get("title") or "").strip() or None, site_name, rules)
     first_line, _, rest = text.partition("\n")
     if title and first_line.strip() == title and rest.strip():  # the headline repeated as the first line
         text = rest.lstrip()
-    head = text[:400]
-    author = _clean_author(data.get("author"))
+    head = (lead_in + "\n" + text[:400]) if lead_in else text[:400]
+    author = clean_byline(_clean_author(data.get("author")), rules)
     if not author:
         chinese = len(_CJK.findall(head)) > len(head) * 0.3
-        author = _chinese_author(head, text[-300:], html) if chinese else _byline_author(head)
+        author = _chinese_author(head, text[-TAIL_CHARACTERS:], html) if chinese else _byline_author(head)
+        author = clean_byline(author, rules)
     found = data.get("date")
     return Extracted(
         title=title,
         author=author,
-        site_name=(data.get("sitename") or "").strip() or None,
+        site_name=site_name,
         text=text,
         head_text=head,
+        tail_text=text[-TAIL_CHARACTERS:],
         markup_date=date.fromisoformat(found[:10]) if found else None,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -39,3 +40,49 @@ def test_markup_comes_before_byline_and_byline_before_feed():
     assert publication_date(None, date(2026, 11, 10), "November 12, 2026", "en", FETCHED, hint).date() == date(2026, 11, 10)
     assert publication_date(None, None, "November 12, 2026", "en", FETCHED, hint).date() == date(2026, 11, 12)
     assert publication_date(None, None, "no date", "en", FETCHED, hint) == hint
+
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.mark.parametrize(
+    ("head", "url", "expected"),
+    [
+        ("中央社記者 民國112年8月23日 電", "https://www.cna.com.tw/news/1.aspx", datetime(2023, 8, 23, tzinfo=timezone.utc)),
+        ("發布時間：112年08月23日 14:05", "https://news.pts.org.tw/article/1", datetime(2023, 8, 23, 14, 5, tzinfo=TAIPEI)),
+        ("发布时间：2005-5-7 21:23:57 来源：新华网", "https://news.example.cn/a", datetime(2005, 5, 7, 21, 23, 57, tzinfo=BEIJING)),
+        ("2024年3月12日 下午3:30 星期二", "https://example.cn/a", datetime(2024, 3, 12, 15, 30, tzinfo=BEIJING)),
+        ("3小时前 来源：观察者网", "https://www.guancha.cn/a", datetime(2026, 11, 28, 17, 0, tzinfo=BEIJING)),
+        ("時事脈搏 ｜ 今日 09:18", "https://www2.hkej.com/a", datetime(2026, 11, 28, 9, 18, tzinfo=ZoneInfo("Asia/Hong_Kong"))),
+        ("昨天 23:50", "https://example.com.tw/a", datetime(2026, 11, 27, 23, 50, tzinfo=TAIPEI)),
+    ],
+)
+def test_chinese_dates_with_their_time_zone(head, url, expected):
+    found = publication_date(None, None, head, "zh", FETCHED, url=url)
+    assert found == expected and found.utcoffset() == expected.utcoffset()
+
+
+def test_a_byline_time_wins_over_the_markup_day_it_agrees_with():
+    # markup read in UTC says the 8th; the byline says 07:30 on the 9th in Hong Kong, the 8th in UTC
+    found = publication_date(None, date(2017, 9, 8), "2017年9月9日 07:30", "zh", FETCHED, url="https://hd.stheadline.com/a")
+    assert found == datetime(2017, 9, 9, 7, 30, tzinfo=ZoneInfo("Asia/Hong_Kong"))
+    # a byline date on another day does not move the markup's
+    assert publication_date(None, date(2017, 9, 1), "2017年9月9日 07:30", "zh", FETCHED).date() == date(2017, 9, 1)
+
+
+def test_a_closing_date_comes_before_the_broad_search_and_replies_do_not_count():
+    tail = "……共产党的犬儒主义也就走到了它的极点。\n——《北京之春》1998年3月号"
+    assert publication_date(None, None, "犬儒病", "zh", FETCHED, tail_text=tail).date() == date(1998, 3, 1)
+    replies = "楼主说得好，我完全同意你的看法，这件事情确实应该这样处理。发表于 2005-08-30 10:00 回复我也觉得这样很好。"
+    assert publication_date(None, None, "无日期", "zh", FETCHED, tail_text=replies) is None
+
+
+def test_english_and_french_keep_their_day_at_midnight_utc():
+    found = publication_date(None, None, "Published 2026-03-12 14:30", "en", FETCHED, url="https://example.tw/a")
+    assert found == datetime(2026, 3, 12, tzinfo=timezone.utc)
+
+
+def test_relative_words_in_prose_are_not_dates():
+    head = "发布会上，他刚才说明了模型的开源计划，并回顾了三天前的会议上各方提出的意见，表示会继续开放权重。"
+    assert publication_date(None, None, head, "zh", FETCHED, url="https://example.cn/a") is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from nlp.charset import decode_html
 from nlp.dates import publication_date
@@ -51,3 +52,38 @@ def test_a_page_without_an_article_says_why():
     listing = "<html><body><ul>" + "".join(f"<li><a href='/a{i}'>Item {i}</a></li>" for i in range(5)) + "</ul></body></html>"
     result = extract(listing, "https://example.org/", fetched_at=FETCHED)
     assert isinstance(result, NoArticle) and result.reason in {"no_text", "too_short"}
+
+
+def test_a_short_chinese_flash_item_keeps_its_body_and_loses_the_portal_around_it():
+    html, article = _extract("zh-portal-flash.html")
+    assert "公開其語言模型的完整權重" in article.text and "並邀請學界一同評測" in article.text
+    for furniture in ("最新消息", "颱風路徑南修", "熱門點閱", "編輯：", "延伸閱讀", "晶片出口管制下", "版權所有", "分享"):
+        assert furniture not in article.text, furniture
+    assert article.title == "開源模型再添一員 本地團隊公開權重"  # without "| 示例新聞網"
+    assert article.author == "林小華"  # without 記者 and ／台北報導
+    found = publication_date(html, article.markup_date, article.head_text, "zh", FETCHED,
+                             url="https://news.example.com.tw/a/1", tail_text=article.tail_text)
+    assert found is not None and found.date() == date(2026, 3, 12)
+
+
+def test_a_table_layout_page_is_read_by_density_without_its_link_columns():
+    html, article = _extract("zh-table-layout.html")
+    assert article.text.startswith("本报讯") and "还有待观察" in article.text
+    for furniture in ("首页", "相关报道", "开源社区年会", "发表评论", "暴利项目", "著作权声明"):
+        assert furniture not in article.text, furniture
+    assert article.title == "某市发布开源模型扶持办法"
+    found = publication_date(html, article.markup_date, article.head_text, "zh", FETCHED, url="https://example.cn/a")
+    assert found == datetime(2005, 4, 5, 6, 40, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def test_a_source_hint_selects_the_body_and_a_broken_hint_falls_back():
+    html, _ = decode_html((DATA / "zh-portal-flash.html").read_bytes())
+    hinted = extract(html, "https://news.example.com.tw/a/1", body_xpath='//div[@class="article"]/p', fetched_at=FETCHED)
+    assert isinstance(hinted, Extracted)
+    assert hinted.text.split("\n") == [
+        "（示例社記者林小華台北12日電）本地一家人工智慧新創今天宣布，公開其語言模型的完整權重與訓練程式碼，開發者可依授權條款自由下載與修改。",
+        "該團隊表示，模型以繁體中文語料為主，希望補足現有開源模型在在地用語上的不足，並邀請學界一同評測。",
+    ]  # the hint's paragraphs, less the "popular" insert and the editor's credit
+    for broken in ('//div[@class="no-such-body"]', "//div[@class="):
+        fallback = extract(html, "https://news.example.com.tw/a/1", body_xpath=broken, fetched_at=FETCHED)
+        assert isinstance(fallback, Extracted) and "並邀請學界一同評測" in fallback.text

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
+from crawlers.sources import load_sources
 from nlp import CODE_VERSION
 from nlp.charset import decode_html
 from nlp.dates import publication_date
@@ -45,27 +47,30 @@ class AnalyserSettings:
     spacy_models: dict[str, str]
     relevance_threshold: float
     threads: int | None = None  # per process, when several share the cores; None: one per core
+    body_xpaths: Mapping[str, str] = field(default_factory=dict)  # source name → its registry hint
 
     @classmethod
     def from_config(cls, config: Config) -> AnalyserSettings:
+        registry = load_sources(config.crawl.sources)
         return cls(
             embedding=config.models.embedding,
             cache_dir=config.models.cache_dir,
             spacy_models={"en": config.models.spacy_en, "fr": config.models.spacy_fr},
             relevance_threshold=config.process.relevance_threshold,
+            body_xpaths={s.name: s.extraction.body_xpath for s in registry.sources if s.extraction.body_xpath},
         )
 
 
 def nlp_version() -> str:
     """The code version plus fingerprints of the knowledge and topic data.
 
-    Changing the knowledge base or the topic terms makes every page out of
-    date, so ``veille process`` redoes them without ``--reprocess``.
+    Changing the knowledge base, the topic terms or the extraction rules makes
+    every page out of date, so ``veille process`` redoes them without ``--reprocess``.
     """
     digest = hashlib.sha1()
     for package, name in (("nlp.entities", "kb.toml"), ("nlp.entities", "cues.toml"), ("nlp", "topic.toml"),
-                          ("nlp", "relevance.toml"), ("nlp.stances", "taxonomy.toml"),
-                          ("nlp.stances", "passages.toml")):
+                          ("nlp", "relevance.toml"), ("nlp", "extraction_rules.toml"),
+                          ("nlp.stances", "taxonomy.toml"), ("nlp.stances", "passages.toml")):
         digest.update(resources.files(package).joinpath(name).read_bytes())
     return f"{CODE_VERSION}+{digest.hexdigest()[:10]}"
 
@@ -127,7 +132,7 @@ class Analyser:
     def analyse(self, page: PageRecord) -> ProcessedPage:
         if page.status >= 400:
             return ProcessedPage(page.page_id, "no_article", f"http_{page.status}")
-        document = _read_document(page)
+        document = _read_document(page, self.settings.body_xpaths.get(page.source or ""))
         if isinstance(document, NoArticle):
             return ProcessedPage(page.page_id, "no_article", document.reason)
         html, extracted = document
@@ -136,7 +141,8 @@ class Analyser:
         else:
             language = detect_language(extracted.text) or page.hint_language or "und"
         article_date = publication_date(html, extracted.markup_date, extracted.head_text, language,
-                                        page.fetched_at, page.hint_published)
+                                        page.fetched_at, page.hint_published, url=page.final_url,
+                                        tail_text=extracted.tail_text)
         title = page.hint_title if page.origin == "ingest" and page.hint_title else extracted.title or page.hint_title
         base = dict(
             article_id=page.page_id, url=page.url, source=page.source, title=title, author=extracted.author,
@@ -214,8 +220,9 @@ def document_text(title: str | None, text: str) -> str:
     return f"{title or ''}\n{text[:DOCUMENT_CHARACTERS]}"
 
 
-def _read_document(page: PageRecord) -> tuple[str | None, Extracted] | NoArticle:
-    """Decode the raw bytes and extract the article; plain text is taken as it is."""
+def _read_document(page: PageRecord, body_xpath: str | None = None) -> tuple[str | None, Extracted] | NoArticle:
+    """Decode the raw bytes and extract the article (by the source's ``body_xpath`` hint where the
+    registry gives one); plain text is taken as it is."""
     is_plain_text = (page.content_type or "").startswith("text/plain")
     if is_plain_text:
         text = page.body.decode(page.charset or "utf-8", errors="replace").strip()
@@ -225,7 +232,7 @@ def _read_document(page: PageRecord) -> tuple[str | None, Extracted] | NoArticle
             return NoArticle("too_short")
         return None, Extracted(title=None, author=None, site_name=None, text=text, head_text=text[:400])
     html, _ = decode_html(page.body, page.charset)
-    extracted = extract(html, page.final_url, fetched_at=page.fetched_at)
+    extracted = extract(html, page.final_url, body_xpath=body_xpath, fetched_at=page.fetched_at)
     if isinstance(extracted, NoArticle):
         return extracted
     return html, extracted

@@ -1,0 +1,84 @@
+"""Authors without their role words, titles without the outlet's name, by the language's rules.
+
+Chinese bylines put the role before the name (记者 王小明, 中央社記者陳仁華,
+責任編輯：李四) and the place and the verb after it (／新北報導, 北京报道);
+portals end ``<title>`` with their own name ("… - 新浪科技", "…｜聯合新聞網").
+The words are data (``extraction_rules.toml``); what is left of a byline must
+look like names, or there is no author.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlp.extraction_rules import LanguageRules
+
+OUTLET_MAX_CHARACTERS = 16
+HEADLINE_MIN_CHARACTERS = 4
+_HAN_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}$")
+_SPLIT = re.compile(r"\s*[、,，;；/／|｜:：︰]\s*|\s+")
+_ASIDE = re.compile(r"[（(\[【〔][^)）\]】〕]*[)）\]】〕]")
+# the place and the verb that close a byline: "／新北 台南報導", " 北京报道", "／綜合報導"
+_PLACE_AND_VERB = re.compile(r"(?:[／/]\s*[\u4e00-\u9fff ]{0,12}|\s[\u4e00-\u9fff]{0,6})"
+                             r"(?:报道|報導|報道|专电|專電|电|電|讯|訊|摄|攝|整理|整合|编译|編譯)\s*$")
+
+_SPACED_NAME = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff])[ \u3000]([\u4e00-\u9fff])(?![\u4e00-\u9fff])")
+_PHOTO = re.compile(r"(?:攝|摄|報導|报道)$")
+
+
+def clean_byline(author: str | None, rules: LanguageRules) -> str | None:
+    """The names in a byline, role words and place lines dropped; None when no name is left.
+
+    What is kept must look like a Chinese name (two to four characters, or a
+    transcribed name with ·) and hold none of the language's outlet words or
+    ``not_names`` (今日, 時間, …): a byline that is a section label or a
+    date label gives no author.
+    """
+    if not author or not rules.byline_roles:
+        return author
+    text = _PLACE_AND_VERB.sub("", _ASIDE.sub(" ", author))
+    text = _SPACED_NAME.sub(r"\1\2", text)  # 赵 培: a two-character name set apart
+    # longest first; a one-character role (文, 圖) only before its colon or slash, not inside a name
+    roles = "|".join(re.escape(role) if len(role) > 1 else rf"{re.escape(role)}(?=\s*[:：︰/／])"
+                     for role in rules.byline_roles)
+    text = re.sub(roles, " ", text)
+    names = []
+    for token in _SPLIT.split(text):
+        token = _PHOTO.sub("", token) if len(token) > 3 else token
+        if (_HAN_NAME.match(token) and token not in names and not _is_outlet(token, rules)
+                and not any(word in token for word in rules.not_names)):
+            names.append(token)
+    return " ".join(names) or None
+
+
+def _is_outlet(token: str, rules: LanguageRules) -> bool:
+    return any(word in token if len(word) > 1 else token.endswith(word) for word in rules.outlet_words)
+
+
+def strip_outlet(title: str | None, site_name: str | None, rules: LanguageRules) -> str | None:
+    """The title without the outlet's name (and the section names around it) after or before the
+    headline: "… - 晴報 - 港聞 - 要聞", "信報即時新聞 -- …"."""
+    if not title or rules.title_separators is None:
+        return title
+    parts = [p.strip() for p in rules.title_separators.split(title)]
+    for cut in range(1, len(parts)):
+        headline, tail = title[: _end_of(title, parts, cut)].strip(), parts[cut:]
+        if len(headline) >= HEADLINE_MIN_CHARACTERS and all(0 < len(p) <= OUTLET_MAX_CHARACTERS for p in tail) \
+                and any(_names_outlet(p, site_name, rules) for p in tail):
+            return headline
+    if len(parts) == 2 and _names_outlet(parts[0], site_name, rules) and not _names_outlet(parts[1], site_name, rules):
+        return parts[1]
+    return title
+
+
+def _names_outlet(part: str, site_name: str | None, rules: LanguageRules) -> bool:
+    return len(part) <= OUTLET_MAX_CHARACTERS and (
+        bool(site_name) and (part in site_name or site_name in part) or any(w in part for w in rules.outlet_words))
+
+
+def _end_of(title: str, parts: list[str], cut: int) -> int:
+    """Where in ``title`` the first ``cut`` parts end (the separators between them kept)."""
+    position = 0
+    for part in parts[:cut]:
+        position = title.index(part, position) + len(part)
+    return position
