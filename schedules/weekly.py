@@ -26,7 +26,7 @@ def weeks_to_send(config: Config, now: datetime) -> list[str]:
     from warehouse.digests import DigestLog
 
     latest = DigestLog(config.db).latest_week(list_key(config.digest.recipients))
-    week = last_complete_week(now)
+    week = last_complete_week(now, config.schedule.zone)
     if latest is None:
         return [str(week)]
     due: list[str] = []
@@ -39,7 +39,11 @@ def weeks_to_send(config: Config, now: datetime) -> list[str]:
 def run_weekly(config: Config, now: datetime | None = None) -> Iterator[str]:
     """Send every due week under the job lock; yields what each send printed, then a closing line.
 
-    A failed send stops the run before later weeks, so they go out in order on the next run.
+    Weeks are counted in ``[schedule] timezone``. A running nightly job is waited
+    for (``[schedule] weekly_wait`` seconds at most), and the weeks due are
+    reckoned once the lock is held, so a digest delayed by a long night still
+    goes out. A failed send stops the run before later weeks, so they go out in
+    order on the next run.
     """
     from digest.run import build_digest
     from warehouse.store import Store
@@ -47,13 +51,13 @@ def run_weekly(config: Config, now: datetime | None = None) -> Iterator[str]:
     if not config.digest.recipients:
         raise VeilleError("no recipients: set [digest] recipients in veille.toml")
     started = time.monotonic()
-    now = now or datetime.now(timezone.utc)
     sent: list[str] = []
-    with job_lock(config.data_dir, "veille weekly"):
+    with job_lock(config.data_dir, "veille weekly", wait=config.schedule.weekly_wait):
+        now = now or datetime.now(timezone.utc)
         Store(config.db).migrate()
         for week in weeks_to_send(config, now):
             outcome = build_digest(config.db, week, config.digest, config.smtp, send=True, out_dir=None,
-                                   force=False, now=now)
+                                   force=False, now=now, zone=config.schedule.zone)
             if outcome.sent is not None and outcome.sent.sent:
                 sent.append(week)
             yield str(outcome)

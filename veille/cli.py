@@ -103,9 +103,11 @@ pass_context = click.make_pass_decorator(Context)
 @click.option("--config", "config_path", type=click.Path(path_type=Path),
               help="Configuration file [env VEILLE_CONFIG; default veille.toml, optional].")
 @click.option("-v", "--verbose", is_flag=True, help="Log more (library logs included).")
+@click.option("--log-file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Append all output to FILE, rotated past 5 MB (scheduled jobs use it).")
 @click.version_option(__version__, prog_name="veille")
 @click.pass_context
-def main(ctx: click.Context, db: Path | None, config_path: Path | None, verbose: bool) -> None:
+def main(ctx: click.Context, db: Path | None, config_path: Path | None, verbose: bool, log_file: Path | None) -> None:
     """veille: monitor how the French, English and Chinese press covers AI open-sourcing.
 
     \b
@@ -114,6 +116,10 @@ def main(ctx: click.Context, db: Path | None, config_path: Path | None, verbose:
     Every week:  veille weekly        (the digest of the last complete week, sent once)
     Explore:     veille query "SELECT language, count(*) FROM articles GROUP BY ALL"
     """
+    if log_file is not None:
+        from veille.logfile import send_output_to
+
+        send_output_to(log_file, sys.argv[1:])
     ctx.obj = Context(db, config_path, verbose)
     _configure_logging(verbose)
 
@@ -307,7 +313,8 @@ def digest(ctx: Context, week: str | None, send: bool, out_dir: Path | None, for
 
     config = ctx.config
     Store(config.db).migrate()
-    outcome = build_digest(config.db, week, config.digest, config.smtp, send=send, out_dir=out_dir, force=force)
+    outcome = build_digest(config.db, week, config.digest, config.smtp, send=send, out_dir=out_dir, force=force,
+                           zone=config.schedule.zone)
     click.echo(str(outcome))
 
 
