@@ -171,6 +171,8 @@ def crawl(ctx: Context, source_names: tuple[str, ...], sources_file: Path | None
 
     summary = crawl_stage(ctx.config, list(source_names), sources_file, _parse_date(since), max_pages)
     click.echo(summary.line())
+    if summary.every_source_failed:
+        sys.exit(EXIT_FAILURE)
 
 
 @main.command()
@@ -291,6 +293,29 @@ def query(ctx: Context, sql: str, fmt: str, output: Path | None) -> None:
         click.echo(text)
     else:
         click.echo(f"{len(result.rows)} rows written to {output}", err=True)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_context
+@handle_errors
+def status(ctx: Context, fmt: str) -> None:
+    """Show the jobs' last runs, each source's health, and the warehouse's size and freshness.
+
+    \b
+    Examples:
+      veille status
+      veille status --format json
+    """
+    import json
+
+    from veille.status import gather_status, status_lines
+
+    report = gather_status(ctx.config)
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        click.echo("\n".join(status_lines(report)))
 
 
 @main.command()
