@@ -150,7 +150,7 @@ class NewsSpider(Spider):
             self.count(source.name, "not_modified")
             return
         try:
-            entries = parse_feed(response.body)
+            entries = parse_feed(response.body, response.url, _header_charset(response))
         except MalformedFeed as error:
             self.logger.warning("%s: feed %s rejected: %s", source.name, response.url, error)
             self.count(source.name, "malformed_feed")
