@@ -239,22 +239,50 @@ def weekly(ctx: Context) -> None:
         click.echo(line)
 
 
+def _parse_moment(value: str | None, zone) -> datetime | None:
+    """A date (midnight) or an ISO 8601 date and time; without a UTC offset, in ``zone``."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-11-20 or a time like "
+                                 "2026-11-20T14:30+01:00", param_hint="--published") from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+
+
+def _check_language(value: str | None) -> str | None:
+    from nlp.language import ANALYSED, KNOWN_LANGUAGES
+
+    if value is None or value in KNOWN_LANGUAGES:
+        return value
+    others = ", ".join(code for code in KNOWN_LANGUAGES if code not in ANALYSED)
+    raise click.BadParameter(f"{value!r} is not a language veille knows: give {', '.join(ANALYSED)} (analysed) "
+                             f"or {others} (stored only)", param_hint="--language")
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=False, metavar="PATH_OR_URL...")
 @click.option("--url", help="The article URL to record (one file only).")
-@click.option("--language", metavar="xx", help="The documents' language (detected when not given).")
+@click.option("--language", metavar="xx", help="The documents' language, an ISO 639-1 code (detected when not given).")
 @click.option("--title", help="The title (one document only; otherwise extracted).")
-@click.option("--published", metavar="DATE", help="The publication date (YYYY-MM-DD).")
+@click.option("--published", metavar="WHEN",
+              help="The publication date or time (2026-11-20, 2026-11-20T14:30+01:00; [schedule] timezone "
+                   "when no offset is given).")
 @pass_context
 @handle_errors
 def ingest(ctx: Context, paths: tuple[str, ...], url: str | None, language: str | None, title: str | None,
            published: str | None) -> None:
-    """Add documents by hand (HTML or plain-text files, or URLs) and process them.
+    """Add documents by hand (HTML or plain-text files, or http(s) URLs) and process them.
+
+    Files that are not HTML or plain text (programs, archives, images, PDFs) are
+    refused with the reason; a document already stored unchanged is skipped.
+    The exit status is 1 when any input was refused.
 
     \b
     Examples:
       veille ingest saved/article.html
-      veille ingest note.txt --url https://example.org/a --language fr --published 2026-11-20
+      veille ingest note.txt --url https://example.org/a --language fr --published 2026-11-20T09:30+01:00
       veille ingest https://www.example.com/news/open-weights.html
     """
     from veille.stages.ingest import ingest_stage
@@ -263,9 +291,12 @@ def ingest(ctx: Context, paths: tuple[str, ...], url: str | None, language: str 
         raise click.UsageError("give at least one file or URL")
     if (url or title) and len(paths) != 1:
         raise click.UsageError("--url and --title apply to one document only")
-    summary = ingest_stage(ctx.config, list(paths), url=url, language=language, title=title,
-                           published=_parse_date(published))
-    click.echo(summary)
+    language = _check_language(language)
+    when = _parse_moment(published, ctx.config.schedule.zone)
+    summary = ingest_stage(ctx.config, list(paths), url=url, language=language, title=title, published=when)
+    click.echo(str(summary))
+    if summary.refused:
+        sys.exit(EXIT_FAILURE)
 
 
 @main.command()
