@@ -304,9 +304,10 @@ def ingest(ctx: Context, paths: tuple[str, ...], url: str | None, language: str 
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "parquet"]), default="table",
               show_default=True)
 @click.option("--output", type=click.Path(path_type=Path), help="Write to FILE instead of the terminal.")
+@click.option("--wide", is_flag=True, help="Show long values whole in a table (they are cut at 60 characters).")
 @pass_context
 @handle_errors
-def query(ctx: Context, sql: str, fmt: str, output: Path | None) -> None:
+def query(ctx: Context, sql: str, fmt: str, output: Path | None, wide: bool) -> None:
     """Run one read-only SQL query against the warehouse.
 
     \b
@@ -314,12 +315,13 @@ def query(ctx: Context, sql: str, fmt: str, output: Path | None) -> None:
       veille query "SELECT language, count(*) AS n FROM articles GROUP BY ALL"
       veille query "FROM stance_clusters" --format json
       veille query "FROM mentions" --format parquet --output mentions.parquet
+      veille query "SELECT title, url FROM articles LIMIT 5" --wide
     """
     from warehouse.query import render, run_query
 
     config = ctx.config
     result = run_query(config.db, sql, config.data_dir)
-    text = render(result, fmt, output)
+    text = render(result, fmt, output, wide=wide)
     if text is not None:
         click.echo(text)
     else:
