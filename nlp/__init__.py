@@ -1,4 +1,4 @@
 """Pure computation over article text: no SQL, no network."""
 
-CODE_VERSION = "3"
+CODE_VERSION = "4"
 """Raise when a change to the code changes what processing produces."""

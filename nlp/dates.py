@@ -95,13 +95,18 @@ def publication_date(
     language: str | None,
     fetched_at: datetime,
     hint: datetime | None = None,
+    markup_time: datetime | None = None,
 ) -> datetime | None:
     """The article's original publication date, by the order of trust above.
 
     ``markup`` is the date htmldate read from the markup without guessing
-    (trafilatura computes it during extraction); the broad search of the HTML
+    (trafilatura computes it during extraction), and ``markup_time`` the same
+    with its time when the markup states a time and its UTC offset: the moment
+    is then kept, not the day at midnight UTC. The broad search of the HTML
     runs only when nothing else gives a date.
     """
+    if markup_time is not None and markup_time <= fetched_at:
+        return markup_time.astimezone(timezone.utc)
     if markup is not None and _as_datetime(markup) <= fetched_at:
         return _as_datetime(markup)
     for found in (

@@ -18,13 +18,13 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
-from veille.config import Config
+from veille.config import Config, host_zone_name
 from veille.errors import VeilleError
 
 UNITS = ("veille-nightly.service", "veille-nightly.timer", "veille-weekly.service", "veille-weekly.timer")
 
 
-def command(config: Config) -> list[str]:
+def command() -> list[str]:
     """How to start this installation's ``veille``, from anywhere.
 
     The console script next to this interpreter when there is one (a virtualenv
@@ -48,26 +48,20 @@ def environment(config: Config) -> dict[str, str]:
     return variables
 
 
-def host_zone() -> str:
-    import tzlocal
-
-    return tzlocal.get_localzone_name() or "UTC"
-
-
 def crontab(config: Config) -> str:
     """Crontab lines; each job appends its output to a log file in the data folder, rotated by veille."""
     for job, expression in config.schedule.jobs.items():
         if len(expression.split()) != 5:
             raise VeilleError(f"[schedule] {job}_cron {expression!r} has a seconds field, which crontab lacks; "
                               "use five fields, or `veille schedule run`")
-    zone, host = config.schedule.zone_name, host_zone()
+    zone, host = config.schedule.zone_name, host_zone_name()
     if zone == host:
         zone_lines = f"# Times are in {zone}, the host's time zone ([schedule] timezone)."
     else:
         zone_lines = (f"# Times are in {zone} ([schedule] timezone); the host's zone is {host}. CRON_TZ needs a\n"
                       f"# cron that reads it (cronie does); with another, set [schedule] timezone = \"{host}\".\n"
                       f"CRON_TZ={zone}")
-    start = " ".join(shlex.quote(part) for part in command(config))
+    start = " ".join(shlex.quote(part) for part in command())
     values = {
         "workdir": shlex.quote(str(Path.cwd())),
         "environment": "\n".join(f"{name}={value}" for name, value in environment(config).items()),
@@ -96,7 +90,7 @@ def systemd_units(config: Config) -> str:
         "workdir": str(Path.cwd()),
         "environment": "\n".join(f"Environment={_systemd_quote(f'{name}={value}')}"
                                  for name, value in environment(config).items()),
-        "start": " ".join(_systemd_quote(part) if " " in part else part for part in command(config)),
+        "start": " ".join(_systemd_quote(part) if " " in part else part for part in command()),
         "writable": " ".join(_systemd_quote(f"-{path}") for path in writable),
         "nightly_calendar": f"{config.schedule.nightly_calendar} {config.schedule.zone_name}",
         "weekly_calendar": f"{config.schedule.weekly_calendar} {config.schedule.zone_name}",

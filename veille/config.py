@@ -77,6 +77,16 @@ class SmtpConfig(_Section):
     password_file: Path | None = None
 
 
+def host_zone_name() -> str:
+    """The host's time zone (``TZ``, else ``/etc/localtime``), or UTC when it names none."""
+    import tzlocal
+
+    try:
+        return tzlocal.get_localzone_name() or "UTC"
+    except (ZoneInfoNotFoundError, ValueError):
+        return "UTC"
+
+
 class ScheduleConfig(_Section):
     """When the jobs run: cron expressions for crontab and ``veille schedule run`` (a sixth field
     counts seconds, for the runner only), systemd calendar expressions for the timers, all read
@@ -107,14 +117,7 @@ class ScheduleConfig(_Section):
 
     @property
     def zone_name(self) -> str:
-        if self.timezone:
-            return self.timezone
-        import tzlocal
-
-        try:
-            return tzlocal.get_localzone_name() or "UTC"
-        except (ZoneInfoNotFoundError, ValueError):
-            return "UTC"
+        return self.timezone or host_zone_name()
 
     @field_validator("nightly_cron", "weekly_cron")
     @classmethod

@@ -39,3 +39,12 @@ def test_markup_comes_before_byline_and_byline_before_feed():
     assert publication_date(None, date(2026, 11, 10), "November 12, 2026", "en", FETCHED, hint).date() == date(2026, 11, 10)
     assert publication_date(None, None, "November 12, 2026", "en", FETCHED, hint).date() == date(2026, 11, 12)
     assert publication_date(None, None, "no date", "en", FETCHED, hint) == hint
+
+
+def test_a_markup_time_with_its_offset_is_kept_as_that_moment():
+    moment = datetime.fromisoformat("2026-11-23T07:05:00+08:00")  # Sunday 23:05 UTC
+    found = publication_date(None, date(2026, 11, 23), "", "zh", FETCHED, None, moment)
+    assert found == datetime(2026, 11, 22, 23, 5, tzinfo=timezone.utc) and found.tzinfo == timezone.utc
+    later = datetime.fromisoformat("2026-11-28T21:00:00+08:00")  # after the fetch: the day is still taken
+    assert publication_date(None, date(2026, 11, 27), "", "zh", FETCHED, None, later) == datetime(
+        2026, 11, 27, tzinfo=timezone.utc)

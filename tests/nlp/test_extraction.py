@@ -51,3 +51,16 @@ def test_a_page_without_an_article_says_why():
     listing = "<html><body><ul>" + "".join(f"<li><a href='/a{i}'>Item {i}</a></li>" for i in range(5)) + "</ul></body></html>"
     result = extract(listing, "https://example.org/", fetched_at=FETCHED)
     assert isinstance(result, NoArticle) and result.reason in {"no_text", "too_short"}
+
+
+def test_a_markup_time_with_its_offset_is_read_with_the_date():
+    html, article = _extract("published-time-offset.html")
+    assert article.markup_date == date(2026, 11, 23)
+    assert article.markup_time == datetime.fromisoformat("2026-11-23T07:05:00+08:00")
+    found = publication_date(html, article.markup_date, article.head_text, "zh", FETCHED, None, article.markup_time)
+    assert found == datetime(2026, 11, 22, 23, 5, tzinfo=timezone.utc)
+
+
+def test_a_markup_date_without_a_time_stays_a_day():
+    _, article = _extract("published-day-only.html")
+    assert article.markup_date == date(2026, 11, 23) and article.markup_time is None

@@ -126,7 +126,7 @@ class Analyser:
         else:
             language = detect_language(extracted.text) or page.hint_language or "und"
         article_date = publication_date(html, extracted.markup_date, extracted.head_text, language,
-                                        page.fetched_at, page.hint_published)
+                                        page.fetched_at, page.hint_published, extracted.markup_time)
         title = page.hint_title if page.origin == "ingest" and page.hint_title else extracted.title or page.hint_title
         base = dict(
             article_id=page.page_id, url=page.url, source=page.source, title=title, author=extracted.author,
