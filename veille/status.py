@@ -30,6 +30,7 @@ class Status:
 def gather_status(config: Config) -> Status:
     """Read everything ``veille status`` shows; sources in the registry never crawled are listed too."""
     from crawlers.sources import SourceRegistryError, load_sources
+    from veille.stages.analyse import nlp_version
     from warehouse.db import WarehouseError
     from warehouse.store import Store
 
@@ -46,10 +47,13 @@ def gather_status(config: Config) -> Status:
              "last_error_at": None}
     sources = list(health.values()) + [{"source": name, **never} for name in registered if name not in health]
     crawl = store.fetch("status_crawl")
+    version = nlp_version()
+    freshness = {**store.fetch("status_freshness")[0], "nlp_version": version,
+                 "to_process": store.count_pages_to_process(version)}
     size = sum(path.stat().st_size for path in (config.db, config.db.with_name(config.db.name + ".wal"))
                if path.exists())
     return Status(config.db.absolute(), size, store.fetch("status_jobs", {"runs": RUNS_PER_JOB}),
-                  crawl[0] if crawl else None, sources, store.fetch("status_freshness")[0])
+                  crawl[0] if crawl else None, sources, freshness)
 
 
 def _when(value: datetime | None) -> str:
@@ -96,7 +100,8 @@ def status_lines(status: Status) -> list[str]:
     fresh = status.freshness
     lines.append(f"warehouse: {status.db}, {_size(status.size_bytes)}")
     lines.append(f"  {fresh['pages']} pages, last fetched {_when(fresh['last_fetched'])}; "
-                 f"{fresh['unprocessed']} not processed yet, last processed {_when(fresh['last_processed'])}")
+                 f"{fresh['to_process']} to process at version {fresh['nlp_version']} (new, or processed by an "
+                 f"older version), last processed {_when(fresh['last_processed'])}")
     lines.append(f"  {fresh['articles']} articles ({fresh['relevant']} relevant), latest published "
                  f"{_when(fresh['last_published'])}")
     lines.append(f"  last digest: {fresh['last_digest_week'] or 'none'}"

@@ -99,4 +99,5 @@ def test_a_crawl_where_every_source_fails_exits_non_zero_and_status_counts_the_f
     assert re.search(r"^  local +ok, last success \d{4}-\d\d-\d\d \d\d:\d\d UTC$", text, re.M)
     assert re.search(r"^last crawl: \S+ finished, 0 pages from 2 sources", text, re.M)
     assert re.search(r"^warehouse: .*veille\.duckdb, \d+\.\d [kM]B$", text, re.M)
-    assert re.search(r"^  1 pages, last fetched \d{4}-\d\d-\d\d \d\d:\d\d UTC; 1 not processed yet", text, re.M)
+    assert re.search(r"^  1 pages, last fetched \d{4}-\d\d-\d\d \d\d:\d\d UTC; 1 to process at version \d+\+[0-9a-f]+ "
+                     r"\(new, or processed by an older version\), last processed never$", text, re.M)

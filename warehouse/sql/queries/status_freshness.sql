@@ -5,6 +5,5 @@ SELECT (SELECT count(*) FROM pages) AS pages,
        (SELECT count(*) FILTER (WHERE relevant) FROM articles) AS relevant,
        (SELECT max(published_at) FROM articles WHERE published_at <= now() + INTERVAL 1 DAY) AS last_published,
        (SELECT max(processed_at) FROM page_outcomes) AS last_processed,
-       (SELECT count(*) FROM pages WHERE page_id NOT IN (SELECT page_id FROM page_outcomes)) AS unprocessed,
        (SELECT max(week) FROM digests) AS last_digest_week,
        (SELECT max(sent_at) FROM digests) AS last_digest_sent;
