@@ -6,7 +6,6 @@ import getpass
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import duckdb
 import pytest
