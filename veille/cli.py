@@ -119,7 +119,10 @@ def main(ctx: click.Context, db: Path | None, config_path: Path | None, verbose:
     if log_file is not None:
         from veille.logfile import send_output_to
 
-        send_output_to(log_file, sys.argv[1:])
+        try:
+            send_output_to(log_file, sys.argv[1:])
+        except OSError as error:
+            _fail(f"cannot write the log file {log_file}: {error.strerror}")
     ctx.obj = Context(db, config_path, verbose)
     _configure_logging(verbose)
 

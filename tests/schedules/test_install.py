@@ -113,6 +113,14 @@ def test_a_log_file_past_its_size_is_rotated_when_a_job_starts(tmp_path, veille)
     assert "warehouse " in log.read_text() and log.stat().st_size < 1000
 
 
+def test_a_log_file_that_cannot_be_written_is_one_line(tmp_path, veille):
+    (tmp_path / "data").write_text("a file where a folder should be")
+    result = veille("--log-file", str(tmp_path / "data" / "nightly.log"), "init", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"veille: error: cannot write the log file {tmp_path / 'data' / 'nightly.log'}: ")
+    assert len(result.stderr.splitlines()) == 1
+
+
 def test_rotation_keeps_a_bounded_number_of_files(tmp_path):
     log = tmp_path / "job.log"
     for round_ in range(6):
