@@ -333,15 +333,18 @@ def query(ctx: Context, sql: str, fmt: str, output: Path | None, wide: bool) -> 
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--check", is_flag=True,
+              help="Exit 1 when a job's last run failed or a source failed 3 crawl runs in a row (for monitoring).")
 @pass_context
 @handle_errors
-def status(ctx: Context, fmt: str) -> None:
+def status(ctx: Context, fmt: str, check: bool) -> None:
     """Show the jobs' last runs, each source's health, and the warehouse's size and freshness.
 
     \b
     Examples:
       veille status
       veille status --format json
+      veille status --check || notify-admin
     """
     import json
 
@@ -352,6 +355,10 @@ def status(ctx: Context, fmt: str) -> None:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
     else:
         click.echo("\n".join(status_lines(report)))
+    if check and (problems := report.problems()):
+        if fmt == "text":
+            click.echo(f"check: {'; '.join(problems)}", err=True)
+        sys.exit(EXIT_FAILURE)
 
 
 @main.command()

@@ -11,6 +11,8 @@ from veille.config import Config
 
 RUNS_PER_JOB = 3
 JOBS = ("nightly", "weekly")
+FAILING_RUNS = 3
+"""Crawl runs in a row a source may fail before ``veille status --check`` reports it."""
 
 
 @dataclass(frozen=True)
@@ -22,9 +24,22 @@ class Status:
     sources: list[dict[str, Any]]
     freshness: dict[str, Any]
 
+    def problems(self) -> list[str]:
+        """What ``--check`` reports: jobs whose latest run did not succeed, sources failing for long."""
+        found = []
+        for job in JOBS:
+            runs = [run for run in self.jobs if run["job"] == job]
+            if runs and runs[0]["outcome"] in {"failed", "interrupted"}:
+                found.append(f"the last {job} run {runs[0]['outcome']}")
+        failing = [s["source"] for s in self.sources if s["consecutive_failures"] >= FAILING_RUNS]
+        if failing:
+            found.append(f"{len(failing)} source{'s' if len(failing) != 1 else ''} failed {FAILING_RUNS} crawl runs "
+                          f"or more in a row ({', '.join(failing)})")
+        return found
+
     def as_dict(self) -> dict[str, Any]:
         return {"warehouse": {"path": str(self.db), "size_bytes": self.size_bytes, **self.freshness},
-                "jobs": self.jobs, "last_crawl": self.crawl, "sources": self.sources}
+                "jobs": self.jobs, "last_crawl": self.crawl, "sources": self.sources, "problems": self.problems()}
 
 
 def gather_status(config: Config) -> Status:

@@ -72,6 +72,8 @@ def test_each_failure_is_one_line_with_source_and_url_and_no_traceback(servers, 
                                    "no results for hostname lookup: news.veille-test.invalid.")
     assert sources["no-tls"][2].startswith(f"tls_error https://127.0.0.1:{plain.port}/feed.xml: TLS handshake")
     assert sources["local"][2].startswith(f"timeout http://127.0.0.1:{local.port}/slow.xml: ")
+    check = cli("--db", str(db), "status", "--check", cwd=tmp_path)  # one failed run is not yet a problem
+    assert check.returncode == 0 and check.stderr == "", check.stderr
 
 
 def test_a_crawl_where_every_source_fails_exits_non_zero_and_status_counts_the_failures(registry, tmp_path, cli):
@@ -91,6 +93,9 @@ def test_a_crawl_where_every_source_fails_exits_non_zero_and_status_counts_the_f
     config.write_text(CONFIG.read_text() + f'sources = "{registry}"\n')
     status = cli("--config", str(config), "--db", str(db), "status", cwd=tmp_path)
     assert status.returncode == 0, status.stderr
+    check = cli("--config", str(config), "--db", str(db), "status", "--check", cwd=tmp_path)
+    assert check.returncode == 1 and check.stdout == status.stdout
+    assert check.stderr == "check: 2 sources failed 3 crawl runs or more in a row (ghost, no-tls)\n"
     text = status.stdout
     assert "sources: 3, 2 failing" in text
     assert re.search(r"^  ghost +FAILING 3 runs in a row, last success never$", text, re.M)

@@ -47,7 +47,11 @@ def test_runs_are_recorded_with_outcome_and_duration_and_a_nightly_whose_sources
     assert re.search(r"^  ghost +FAILING 1 run in a row, last success never$", text, re.M)
     assert re.search(r"^  last digest: \d{4}-W\d\d, sent ", text, re.M)
 
+    check = veille(*base, "status", "--check", cwd=tmp_path)
+    assert check.returncode == 1 and check.stderr == "check: the last nightly run failed\n"
+
     report = json.loads(veille(*base, "status", "--format", "json", cwd=tmp_path, check=True).stdout)
+    assert report["problems"] == ["the last nightly run failed"]
     assert [run["outcome"] for run in report["jobs"]] == ["failed", "failed", "ok"]
     assert all(run["seconds"] >= 0 for run in report["jobs"])
     assert report["sources"][0]["source"] == "ghost" and report["sources"][0]["consecutive_failures"] == 1
