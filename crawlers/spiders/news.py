@@ -152,8 +152,7 @@ class NewsSpider(Spider):
         try:
             entries = parse_feed(response.body, response.url, _header_charset(response))
         except MalformedFeed as error:
-            self.logger.warning("%s: feed %s rejected: %s", source.name, response.url, error)
-            self.count(source.name, "malformed_feed")
+            self.failed(source.name, "malformed_feed", response.url, str(error))
             return
         self.count(source.name, "feed_fetched")
         if state := self._validators(response):
@@ -169,8 +168,7 @@ class NewsSpider(Spider):
         try:
             sitemap = parse_sitemap(response.body)
         except MalformedFeed as error:
-            self.logger.warning("%s: sitemap %s rejected: %s", source.name, response.url, error)
-            self.count(source.name, "malformed_sitemap")
+            self.failed(source.name, "malformed_sitemap", response.url, str(error))
             return
         self.count(source.name, "sitemap_fetched")
         if state := self._validators(response):
@@ -244,14 +242,18 @@ class NewsSpider(Spider):
         )
 
     def on_error(self, failure: Failure) -> None:
-        """One line for each failed request, and the source's latest error kept for its health record."""
         request = failure.request  # type: ignore[attr-defined]
         source = request.meta.get("source", "unknown")
         outcome = classify_failure(failure)
-        self.count(source, outcome)
         if outcome in QUIET_OUTCOMES:
-            return
-        error = f"{outcome} {request.url}: {describe_error(failure.value)}"
+            self.count(source, outcome)
+        else:
+            self.failed(source, outcome, request.url, describe_error(failure.value))
+
+    def failed(self, source: str, outcome: str, url: str, reason: str) -> None:
+        """Count a failure, log it in one line, and keep it as the source's latest error (its health record)."""
+        self.count(source, outcome)
+        error = f"{outcome} {url}: {reason}"
         self.crawler.stats.set_value(f"veille/last_error/{source}", error)
         log.warning("%s: %s", source, error)
 
