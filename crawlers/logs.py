@@ -1,10 +1,10 @@
-"""Scrapy's own log lines about failed requests, made to say it once.
+"""Scrapy's own log line about a failed robots.txt fetch, made to say it once.
 
 The spider logs one line for every failed request (source, URL, what went
-wrong). Scrapy's retry middleware would add a "Gave up retrying" line for the
-same request, and its robots.txt middleware logs a failed robots.txt fetch
-with two chained tracebacks. These filters drop the first and turn the second
-into one warning naming the source and the URL.
+wrong), and Scrapy's retry middleware gives up quietly (``RETRY_GIVE_UP_LOG_LEVEL``).
+Its robots.txt middleware, though, logs a failed robots.txt fetch with two
+chained tracebacks; this filter turns that record into one warning naming the
+source and the URL.
 """
 
 from __future__ import annotations
@@ -14,13 +14,7 @@ from urllib.parse import urlsplit
 
 from crawlers.failures import describe_error
 
-RETRY_LOGGER = "scrapy.downloadermiddlewares.retry"
 ROBOTS_LOGGER = "scrapy.downloadermiddlewares.robotstxt"
-
-
-class _DropGaveUp(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("Gave up retrying")
 
 
 class _RobotsInOneLine(logging.Filter):
@@ -40,12 +34,11 @@ class _RobotsInOneLine(logging.Filter):
         return True
 
 
-_FILTERS: dict[str, logging.Filter] = {RETRY_LOGGER: _DropGaveUp(), ROBOTS_LOGGER: _RobotsInOneLine()}
+_ROBOTS_FILTER = _RobotsInOneLine()
 
 
 def quiet_failure_logs() -> None:
-    """Install the filters (once per process)."""
-    for name, log_filter in _FILTERS.items():
-        logger = logging.getLogger(name)
-        if log_filter not in logger.filters:
-            logger.addFilter(log_filter)
+    """Install the filter (once per process)."""
+    logger = logging.getLogger(ROBOTS_LOGGER)
+    if _ROBOTS_FILTER not in logger.filters:
+        logger.addFilter(_ROBOTS_FILTER)
