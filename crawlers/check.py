@@ -51,6 +51,7 @@ def _check(url: str, kind: str, source: Source, config: CrawlConfig) -> str:
     try:
         with opener.open(request, timeout=min(config.download_timeout, 15)) as response:
             body = response.read(config.max_response_bytes + 1)
+            charset = response.headers.get_content_charset()
     except _InternalRedirect as error:
         return f"refused: {error.reason} (internal address)"
     except urllib.error.HTTPError as error:
@@ -60,7 +61,7 @@ def _check(url: str, kind: str, source: Source, config: CrawlConfig) -> str:
     if len(body) > config.max_response_bytes:
         return f"too large (over {config.max_response_bytes} bytes)"
     try:
-        count = len(parse_feed(body)) if kind == "feed" else len(parse_sitemap(body).entries)
+        count = len(parse_feed(body, url, charset)) if kind == "feed" else len(parse_sitemap(body).entries)
     except MalformedFeed as error:
         return f"malformed: {error}"
     return f"ok, {count} entries"

@@ -1,19 +1,35 @@
 """Parsing RSS, Atom and sitemaps safely.
 
-Feeds come from servers we do not control. The XML parser never expands
-entities, loads a DTD or fetches anything over the network, and a document
-that declares entities (billion laughs, XXE) is rejected outright.
+Feeds come from servers we do not control, and are written as the world
+writes them: undeclared or wrong encodings, RSS 0.9x with HTML entities, RDF,
+Atom with ``xml:base``, a stray invalid byte. Feeds are decoded as browsers
+decode pages (``nlp.charset``), then read by feedparser, whose lenient parser
+recovers what a strict XML parser rejects. Before that, a document that
+declares XML entities (billion laughs, XXE) is rejected outright, checked with
+defusedxml; nothing is ever fetched, and sizes are bounded by the crawl's
+``max_response_bytes``. Sitemaps, machine-written, go through a strict lxml
+parser that never expands entities, loads a DTD or uses the network. Links
+wrapped by a known redirector (Google Alerts) are unwrapped to the article.
 """
 
 from __future__ import annotations
 
+import html
+import io
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from xml.etree.ElementTree import ParseError
 
 import dateparser
+import feedparser
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as defused_fromstring
 from lxml import etree
+
+from crawlers.urls import unwrap_redirect
+from nlp.charset import decode_html, meta_charset, normalise_charset
 
 
 class MalformedFeed(ValueError):
@@ -95,38 +111,97 @@ def parse_date(value: str | None) -> datetime | None:
     return parsed.astimezone(timezone.utc)
 
 
-def parse_feed(body: bytes) -> list[FeedEntry]:
-    """Entries of an RSS 0.9x/1.0/2.0 or Atom feed."""
-    root = _root(body)
-    kind = _local(root.tag)
-    entries: list[FeedEntry] = []
-    if kind == "feed":  # Atom
-        for entry in (e for e in root if _local(e.tag) == "entry"):
-            links = [link for link in entry if _local(link.tag) == "link"]
-            href = next(
-                (l.get("href") for l in links if l.get("rel", "alternate") == "alternate" and l.get("href")),
-                None,
-            )
-            if href:
-                entries.append(
-                    FeedEntry(href.strip(), _child_text(entry, "title"),
-                              parse_date(_child_text(entry, "published", "updated")))
-                )
-    elif kind in {"rss", "rdf"}:  # RSS 0.9x/2.0 (<rss><channel><item>) and RSS 1.0 (<rdf:RDF><item>)
-        for item in root.iter():
-            if _local(item.tag) != "item":
-                continue
-            link = _child_text(item, "link") or item.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about")
-            if not link:
-                guid = next((c for c in item if _local(c.tag) == "guid"), None)
-                if guid is not None and guid.get("isPermaLink", "true") == "true" and guid.text:
-                    link = guid.text.strip()
-            if link:
-                entries.append(
-                    FeedEntry(link, _child_text(item, "title"), parse_date(_child_text(item, "pubdate", "date")))
-                )
-    else:
-        raise MalformedFeed(f"not an RSS or Atom feed (root element <{kind}>)")
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*?\?>")
+_ROOT = re.compile(r"<([A-Za-z][\w.:-]*)")
+_SKIPPED = re.compile(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(\[.*?\])?\s*>", re.DOTALL | re.IGNORECASE)
+_RDF_VERSIONS = ("rss090", "rss10")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _decode(body: bytes, header_charset: str | None) -> str:
+    """The document's text, decoded as a browser would decode a page.
+
+    An undeclared document that is not UTF-8 and that statistics take for a
+    single-byte code page is read as Windows-1252, as browsers read undeclared
+    Western pages: short feeds give statistics too little text to tell the
+    Latin code pages apart, and Windows-1252 feeds are by far the most common.
+    """
+    text, codec = decode_html(body, header_charset)
+    declared = normalise_charset(header_charset) or normalise_charset(meta_charset(body))
+    if declared is None and codec not in {"utf-8", "cp1252"} and len(text) == len(body):
+        try:
+            return body.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+    return text
+
+
+def _as_utf8(body: bytes, header_charset: str | None) -> bytes:
+    """The document decoded whatever its encoding claims, as UTF-8 with a declaration that says so."""
+    text = _decode(body, header_charset)
+    return _XML_DECLARATION.sub('<?xml version="1.0" encoding="utf-8"?>', text, count=1).encode("utf-8")
+
+
+def _refuse_entities(document: bytes) -> None:
+    if _DOCTYPE_ENTITY.search(document[:65536]):
+        raise MalformedFeed("the document declares XML entities, which are refused")
+    try:
+        defused_fromstring(document, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException:
+        raise MalformedFeed("the document declares XML entities, which are refused") from None
+    except ParseError:
+        pass  # not well-formed: feedparser's lenient parser reads what it can
+
+
+def _root_name(document: bytes) -> str:
+    head = _SKIPPED.sub("", document[:65536].decode("utf-8", "replace"))
+    match = _ROOT.search(head)
+    return match.group(1) if match else "none"
+
+
+def _entry_url(entry: feedparser.FeedParserDict, version: str) -> str | None:
+    link = entry.get("link")
+    if not link and version.startswith(_RDF_VERSIONS):
+        link = entry.get("id")  # rdf:about
+    return unwrap_redirect(link.strip()) if link and link.strip() else None
+
+
+def _entry_title(entry: feedparser.FeedParserDict) -> str | None:
+    """The title as plain text (Atom titles may be HTML: Google Alerts bolds the matched words)."""
+    title = entry.get("title") or ""
+    if entry.get("title_detail", {}).get("type") in {"text/html", "application/xhtml+xml"}:
+        title = html.unescape(_TAG.sub("", title))
+    return " ".join(title.split()) or None
+
+
+def _entry_date(entry: feedparser.FeedParserDict) -> datetime | None:
+    for key in ("published", "updated", "created"):
+        if parsed := parse_date(entry.get(key)):
+            return parsed
+    return None
+
+
+def parse_feed(body: bytes, base_url: str | None = None, header_charset: str | None = None) -> list[FeedEntry]:
+    """Entries of an RSS 0.9x/1.0/2.0 or Atom feed, relative links resolved against ``xml:base`` or ``base_url``."""
+    if not body.strip():
+        raise MalformedFeed("empty document")
+    document = _as_utf8(body, header_charset)
+    _refuse_entities(document)
+    headers = {"content-type": "application/xml; charset=utf-8"}
+    if base_url:
+        headers["content-location"] = base_url
+    parsed = feedparser.parse(io.BytesIO(document), response_headers=headers, sanitize_html=False,
+                              resolve_relative_uris=False)
+    version = parsed.get("version") or ""
+    if not version and not parsed.entries:
+        raise MalformedFeed(f"not an RSS or Atom feed (root element <{_root_name(document)}>)")
+    entries = []
+    for entry in parsed.entries:
+        if url := _entry_url(entry, version):
+            entries.append(FeedEntry(url, _entry_title(entry), _entry_date(entry)))
+    if not entries and parsed.get("bozo"):
+        error = " ".join(str(parsed.get("bozo_exception")).split())
+        raise MalformedFeed(f"not well-formed XML, and no entry could be read from it: {error}")
     return entries
 
 

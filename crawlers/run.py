@@ -13,10 +13,12 @@ from scrapy.settings import Settings
 
 from crawlers import settings as default_settings
 from crawlers.items import PageItem
+from crawlers.logs import quiet_failure_logs
 from crawlers.sources import Source
 from crawlers.spiders.news import NewsSpider
 from veille.config import CrawlConfig
 from veille.progress import Progress
+from warehouse.records import SourceAttempt
 from warehouse.store import Store
 
 
@@ -24,11 +26,35 @@ class CrawlError(RuntimeError):
     """The crawl could not store what it fetched."""
 
 
+SUCCESS_OUTCOMES = frozenset({"fetched", "not_modified", "feed_fetched", "sitemap_fetched", "listing_fetched"})
+"""Outcomes that show a source answered: one of them in a run makes the source healthy."""
+NEUTRAL_OUTCOMES = frozenset({"skipped_known", "skipped_old", "redirect_to_seen", "taken_by_another_crawler"})
+
+
 @dataclass(frozen=True)
 class CrawlSummary:
     run_id: str
     status: str
     counts: dict[str, int]  # outcome -> count, all sources together
+    by_source: dict[str, dict[str, int]]  # source -> outcome -> count
+    errors: dict[str, str]  # source -> its latest error in the run
+
+    @property
+    def failed_sources(self) -> list[str]:
+        """Sources that met only errors in this run."""
+        return sorted(name for name, attempt in self.attempts().items() if not attempt.succeeded)
+
+    def attempts(self) -> dict[str, SourceAttempt]:
+        """How each source that got any answer or error fared."""
+        attempts = {}
+        for source, counts in self.by_source.items():
+            outcomes = set(counts)
+            if outcomes & SUCCESS_OUTCOMES:
+                attempts[source] = SourceAttempt(source, True, self.errors.get(source))
+            elif outcomes - NEUTRAL_OUTCOMES:
+                attempts[source] = SourceAttempt(source, False, self.errors.get(source) or
+                                                 ", ".join(sorted(outcomes - NEUTRAL_OUTCOMES)))
+        return attempts
 
 
 def user_agent(config: CrawlConfig) -> str:
@@ -114,6 +140,7 @@ def run_crawl(
     run_id = store.start_crawl_run([s.name for s in sources])
     settings = scrapy_settings(config, sources, str(store.path), run_id, max_pages)
     settings.setdict(extra_settings or {}, priority="cmdline")
+    quiet_failure_logs()
     process = _quiet_process(settings)
     crawler = process.create_crawler(NewsSpider)
     status = "failed"
@@ -142,10 +169,21 @@ def run_crawl(
         store.finish_crawl_run(run_id, status)
     if error := crawler.stats.get_value("veille/warehouse_error"):
         raise CrawlError(f"the crawl stopped: the warehouse refused a batch of pages: {error}")
-    prefix = "veille/outcome/"
+    summary = _summary(run_id, status, crawler.stats.get_stats())
+    if attempts := list(summary.attempts().values()):
+        store.update_source_health(run_id, attempts)
+    return summary
+
+
+def _summary(run_id: str, status: str, stats: dict[str, Any]) -> CrawlSummary:
     totals: dict[str, int] = {}
-    for key, value in crawler.stats.get_stats().items():
-        if key.startswith(prefix):
-            outcome = key[len(prefix):].partition("/")[2]
+    by_source: dict[str, dict[str, int]] = {}
+    errors: dict[str, str] = {}
+    for key, value in stats.items():
+        if key.startswith("veille/outcome/"):
+            source, _, outcome = key.removeprefix("veille/outcome/").partition("/")
             totals[outcome] = totals.get(outcome, 0) + int(value)
-    return CrawlSummary(run_id, status, totals)
+            by_source.setdefault(source, {})[outcome] = int(value)
+        elif key.startswith("veille/last_error/"):
+            errors[key.removeprefix("veille/last_error/")] = str(value)
+    return CrawlSummary(run_id, status, totals, by_source, errors)

@@ -28,6 +28,7 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]
 RETRY_BACKOFF_BASE = 1.0  # seconds; doubled at each attempt
 RETRY_BACKOFF_MAX = 60.0  # a longer Retry-After is not waited for
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"  # the spider logs each failed request once, with its source
 
 DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.PrivateNetworkGuard": 50,

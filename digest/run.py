@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 
 from digest.compose import compose, subject, write_preview
@@ -40,18 +40,22 @@ def build_digest(
     out_dir: Path | None,
     force: bool,
     now: datetime | None = None,
+    zone: tzinfo = timezone.utc,
 ) -> DigestOutcome:
     """The digest of ``week`` (default: the last complete week), previewed and optionally sent.
+
+    Weeks run from Monday 00:00 to Monday 00:00 in ``zone``.
 
     Raises WeekError (a ValueError) for a malformed week and DigestSendError when sending
     fails or would send a week that is not over yet (it would then count as
     sent and the rest of the week would never go out).
     """
     now = now or datetime.now(timezone.utc)
-    target = IsoWeek.parse(week) if week else last_complete_week(now)
+    target = IsoWeek.parse(week, zone) if week else last_complete_week(now, zone)
     if send and target.end > now:
         raise DigestSendError(
-            f"week {target} is not over until {target.end:%Y-%m-%d %H:%M} UTC; preview it without --send"
+            f"week {target} is not over until {target.end:%Y-%m-%d %H:%M} {target.end.tzname()}; "
+            "preview it without --send"
         )
     data = gather(Store(db_path), target)
     message = compose(data, digest_config.sender, digest_config.recipients, now=now)

@@ -1,10 +1,15 @@
-"""ISO weeks, the unit of the digest: ``2026-W48`` runs Monday 00:00 UTC to the next Monday."""
+"""ISO weeks, the unit of the digest: ``2026-W48`` runs Monday 00:00 to the next Monday.
+
+A week is counted in one time zone (UTC unless told otherwise): the digest's
+weeks follow ``[schedule] timezone``, so that a weekly job on Monday morning
+finds the week that just ended there complete.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from veille.errors import VeilleError
 
@@ -20,6 +25,7 @@ class WeekError(VeilleError, ValueError):
 class IsoWeek:
     year: int
     week: int
+    zone: tzinfo = field(default=timezone.utc, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not 1 <= self.year <= 9998:
@@ -29,40 +35,40 @@ class IsoWeek:
             raise WeekError(f"{self.year} has ISO weeks W01 to W{last:02d}, not W{self.week:02d}")
 
     @classmethod
-    def parse(cls, text: str) -> IsoWeek:
+    def parse(cls, text: str, zone: tzinfo = timezone.utc) -> IsoWeek:
         match = _WEEK.match(text.strip())
         if not match:
             raise WeekError(f"bad week {text!r}: expected {FORMAT_HINT}")
         try:
-            return cls(int(match.group(1)), int(match.group(2)))
+            return cls(int(match.group(1)), int(match.group(2)), zone)
         except WeekError as error:
             raise WeekError(f"bad week {text!r}: {error} (expected {FORMAT_HINT})") from None
 
     @classmethod
-    def containing(cls, moment: datetime) -> IsoWeek:
-        """The week a moment falls in, counted in UTC (a naive moment is taken as UTC)."""
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(timezone.utc)
-        year, week, _ = moment.date().isocalendar()
-        return cls(year, week)
+    def containing(cls, moment: datetime, zone: tzinfo = timezone.utc) -> IsoWeek:
+        """The week a moment falls in, counted in ``zone`` (a naive moment is taken as UTC)."""
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        year, week, _ = moment.astimezone(zone).date().isocalendar()
+        return cls(year, week, zone)
 
     @property
     def start(self) -> datetime:
-        """Monday 00:00 UTC, included."""
-        return datetime.combine(date.fromisocalendar(self.year, self.week, 1), time(), timezone.utc)
+        """Monday 00:00 in the week's zone, included."""
+        return datetime.combine(date.fromisocalendar(self.year, self.week, 1), time(), self.zone)
 
     @property
     def end(self) -> datetime:
-        """The next Monday 00:00 UTC, excluded."""
+        """The next Monday 00:00 in the week's zone, excluded."""
         return self.start + timedelta(days=7)
 
     def previous(self) -> IsoWeek:
-        return IsoWeek.containing(self.start - timedelta(days=1))
+        return IsoWeek.containing(self.start - timedelta(days=1), self.zone)
 
     def __str__(self) -> str:
         return f"{self.year}-W{self.week:02d}"
 
 
-def last_complete_week(now: datetime | None = None) -> IsoWeek:
-    """The latest week that has ended by ``now`` (default: the current time)."""
-    return IsoWeek.containing(now or datetime.now(timezone.utc)).previous()
+def last_complete_week(now: datetime | None = None, zone: tzinfo = timezone.utc) -> IsoWeek:
+    """The latest week (counted in ``zone``) that has ended by ``now`` (default: the current time)."""
+    return IsoWeek.containing(now or datetime.now(timezone.utc), zone).previous()

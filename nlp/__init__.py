@@ -1,4 +1,4 @@
 """Pure computation over article text: no SQL, no network."""
 
-CODE_VERSION = "5"
+CODE_VERSION = "6"
 """Raise when a change to the code changes what processing produces."""

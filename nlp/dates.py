@@ -123,17 +123,22 @@ def publication_date(
     hint: datetime | None = None,
     url: str | None = None,
     tail_text: str = "",
+    markup_time: datetime | None = None,
 ) -> datetime | None:
     """The article's original publication date, by the order of trust above.
 
     ``markup`` is the date htmldate read from the markup without guessing
-    (trafilatura computes it during extraction); the broad search of the HTML
+    (trafilatura computes it during extraction), and ``markup_time`` the same
+    with its time when the markup states a time and its UTC offset: the moment
+    is then kept, not the day at midnight UTC. The broad search of the HTML
     runs only when nothing else gives a date. Where the byline writes the same
     day with its time in the outlet's zone (``url`` tells Taipei and Hong Kong
     from Beijing), the byline's time is kept; where the markup's day is that
     time's day in UTC, the byline's local day wins. For Chinese pages a date
     closing ``tail_text`` comes before the broad search.
     """
+    if markup_time is not None and markup_time <= fetched_at:
+        return markup_time.astimezone(timezone.utc)
     zone = zone_for(language, url)
     written = byline_date(head_text, language, fetched_at, zone)
     if markup is not None and _as_datetime(markup) <= fetched_at:

@@ -67,6 +67,7 @@ class Extracted:
     head_text: str  # the beginning of the text (headline, byline), for dates
     tail_text: str = ""  # the end of the text (a closing signature, a notice's date), for dates
     markup_date: date | None = None  # the original date the page's markup declares
+    markup_time: datetime | None = None  # that date with its time, when the markup states a time and its offset
 
 
 @dataclass(frozen=True)
@@ -123,13 +124,26 @@ def is_long_enough(text: str) -> bool:
     return len(text) >= MIN_CHARACTERS_DEFAULT
 
 
+MARKUP_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+"""How htmldate returns the markup's date: with its time and offset when the page states them."""
+
+
+def _markup_time(found: str | None) -> datetime | None:
+    """The moment a markup date states, or None when it states no time zone (a date, or a local time)."""
+    try:
+        moment = datetime.strptime(found or "", MARKUP_FORMAT)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
 def _date_params(fetched_at: datetime | None) -> dict:
     """htmldate without its broad search: only dates the markup declares.
 
     The broad search (and its all-locales date parsing) is slow and guesses;
     ``nlp.dates`` reads the byline first and keeps the guess as a last resort.
     """
-    params: dict = {"original_date": True, "extensive_search": False}
+    params: dict = {"original_date": True, "extensive_search": False, "outputformat": MARKUP_FORMAT}
     if fetched_at is not None:
         params["max_date"] = fetched_at.strftime("%Y-%m-%d")
     return params
@@ -230,4 +244,5 @@ def _result(data: dict, text: str, html: str, rules: LanguageRules, lead_in: str
         head_text=head,
         tail_text=text[-TAIL_CHARACTERS:],
         markup_date=date.fromisoformat(found[:10]) if found else None,
+        markup_time=_markup_time(found),
     )

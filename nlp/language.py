@@ -13,6 +13,8 @@ import hanzidentifier
 
 ANALYSED = ("en", "fr", "zh")
 _CANDIDATES = ("en", "fr", "zh", "de", "es", "it", "pt", "nl", "ru", "ja", "ko", "ar")
+KNOWN_LANGUAGES = _CANDIDATES
+"""The languages veille detects and stores; only those in ANALYSED are analysed further."""
 
 
 @cache

@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
-import logging
-import time
 from collections.abc import Iterator
 
 from schedules.lock import job_lock
+from schedules.record import JobFailed, recorded
 from veille.config import Config
-
-log = logging.getLogger("veille.nightly")
 
 
 def run_nightly(config: Config) -> Iterator[str]:
-    """Run the three stages; yields each stage's summary line, then a closing line."""
+    """Run the three stages; yields each stage's summary line, then a closing line.
+
+    When every source failed to crawl, processing and clustering still run over
+    what earlier runs stored, and the job then fails (JobFailed) with the closing line.
+    """
     from veille.stages.cluster import cluster_stage
     from veille.stages.crawl import crawl_stage
     from veille.stages.process import process_stage
 
-    started = time.monotonic()
-    with job_lock(config.data_dir, "veille nightly"):
-        crawl = crawl_stage(config, [])
-        yield crawl.line()
-        processed = process_stage(config)
-        yield processed.line()
-        clustered = cluster_stage(config)
-        yield clustered.line()
-    yield (f"nightly: done in {time.monotonic() - started:.0f} s: {crawl.counts.get('fetched', 0)} pages fetched, "
-           f"{processed.articles} articles, {clustered.assigned} passages assigned")
+    with recorded(config, "nightly") as run:
+        with job_lock(config.data_dir, "veille nightly"):
+            run.holds_lock()
+            crawl = crawl_stage(config, [])
+            yield crawl.line()
+            processed = process_stage(config)
+            yield processed.line()
+            clustered = cluster_stage(config)
+            yield clustered.line()
+        figures = (f"{crawl.counts.get('fetched', 0)} pages fetched, {processed.articles} articles, "
+                   f"{clustered.assigned} passages assigned")
+        if crawl.every_source_failed:
+            raise JobFailed(f"nightly: failed in {run.seconds:.0f} s: every source failed to crawl "
+                            f"(see `veille status`); {figures}")
+        run.summary = f"nightly: done in {run.seconds:.0f} s: {figures}"
+        yield run.summary

@@ -12,7 +12,7 @@ import logging
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import datetime
 
 from croniter import croniter
 
@@ -48,22 +48,25 @@ def run_job(config: Config, job: str) -> int:
 def run_forever(config: Config, *, max_runs: int | None = None) -> int:
     """Sleep until the next job is due, run it; forever, or until ``max_runs`` runs. Returns the runs made.
 
-    A job's next time is counted from when its run ends, so a run that outlasts
-    its period is followed by one run, not by every occurrence it missed.
+    Cron expressions are read in ``[schedule] timezone``. A job's next time is
+    counted from when its run ends, so a run that outlasts its period is
+    followed by one run, not by every occurrence it missed.
     """
     jobs = config.schedule.jobs
-    now = datetime.now(timezone.utc)
+    zone = config.schedule.zone
+    now = datetime.now(zone)
     due = {job: _next(expression, now) for job, expression in jobs.items()}
     for job, when in sorted(due.items(), key=lambda item: item[1]):
-        log.info("%s: scheduled %r, next at %s", job, jobs[job], when.isoformat(timespec="seconds"))
+        log.info("%s: scheduled %r in %s, next at %s", job, jobs[job], config.schedule.zone_name,
+                 when.isoformat(timespec="seconds"))
     runs = 0
     while max_runs is None or runs < max_runs:
         job = min(due, key=lambda name: due[name])
-        wait = (due[job] - datetime.now(timezone.utc)).total_seconds()
+        wait = (due[job] - datetime.now(zone)).total_seconds()
         if wait > 0:
             time.sleep(wait)
         run_job(config, job)
         runs += 1
-        due[job] = _next(jobs[job], datetime.now(timezone.utc))
+        due[job] = _next(jobs[job], datetime.now(zone))
         log.info("%s: next at %s", job, due[job].isoformat(timespec="seconds"))
     return runs

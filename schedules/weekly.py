@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
 
 from schedules.lock import job_lock
+from schedules.record import recorded
 from veille.config import Config
 from veille.errors import VeilleError
 
@@ -26,7 +26,7 @@ def weeks_to_send(config: Config, now: datetime) -> list[str]:
     from warehouse.digests import DigestLog
 
     latest = DigestLog(config.db).latest_week(list_key(config.digest.recipients))
-    week = last_complete_week(now)
+    week = last_complete_week(now, config.schedule.zone)
     if latest is None:
         return [str(week)]
     due: list[str] = []
@@ -39,24 +39,28 @@ def weeks_to_send(config: Config, now: datetime) -> list[str]:
 def run_weekly(config: Config, now: datetime | None = None) -> Iterator[str]:
     """Send every due week under the job lock; yields what each send printed, then a closing line.
 
-    A failed send stops the run before later weeks, so they go out in order on the next run.
+    Weeks are counted in ``[schedule] timezone``. A running nightly job is waited
+    for (``[schedule] weekly_wait`` seconds at most), and the weeks due are
+    reckoned once the lock is held, so a digest delayed by a long night still
+    goes out. A failed send stops the run before later weeks, so they go out in
+    order on the next run.
     """
     from digest.run import build_digest
-    from warehouse.store import Store
 
-    if not config.digest.recipients:
-        raise VeilleError("no recipients: set [digest] recipients in veille.toml")
-    started = time.monotonic()
-    now = now or datetime.now(timezone.utc)
     sent: list[str] = []
-    with job_lock(config.data_dir, "veille weekly"):
-        Store(config.db).migrate()
-        for week in weeks_to_send(config, now):
-            outcome = build_digest(config.db, week, config.digest, config.smtp, send=True, out_dir=None,
-                                   force=False, now=now)
-            if outcome.sent is not None and outcome.sent.sent:
-                sent.append(week)
-            yield str(outcome)
-    yield (f"weekly: done in {time.monotonic() - started:.0f} s: "
-           + (f"{len(sent)} digest{'s' if len(sent) != 1 else ''} sent ({', '.join(sent)})" if sent
-              else "nothing due"))
+    with recorded(config, "weekly") as run:
+        if not config.digest.recipients:
+            raise VeilleError("no recipients: set [digest] recipients in veille.toml")
+        with job_lock(config.data_dir, "veille weekly", wait=config.schedule.weekly_wait):
+            run.holds_lock()
+            now = now or datetime.now(timezone.utc)
+            for week in weeks_to_send(config, now):
+                outcome = build_digest(config.db, week, config.digest, config.smtp, send=True, out_dir=None,
+                                       force=False, now=now, zone=config.schedule.zone)
+                if outcome.sent is not None and outcome.sent.sent:
+                    sent.append(week)
+                yield str(outcome)
+        run.summary = (f"weekly: done in {run.seconds:.0f} s: "
+                       + (f"{len(sent)} digest{'s' if len(sent) != 1 else ''} sent ({', '.join(sent)})" if sent
+                          else "nothing due"))
+        yield run.summary

@@ -103,9 +103,11 @@ pass_context = click.make_pass_decorator(Context)
 @click.option("--config", "config_path", type=click.Path(path_type=Path),
               help="Configuration file [env VEILLE_CONFIG; default veille.toml, optional].")
 @click.option("-v", "--verbose", is_flag=True, help="Log more (library logs included).")
+@click.option("--log-file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Append all output to FILE, rotated past 5 MB (scheduled jobs use it).")
 @click.version_option(__version__, prog_name="veille")
 @click.pass_context
-def main(ctx: click.Context, db: Path | None, config_path: Path | None, verbose: bool) -> None:
+def main(ctx: click.Context, db: Path | None, config_path: Path | None, verbose: bool, log_file: Path | None) -> None:
     """veille: monitor how the French, English and Chinese press covers AI open-sourcing.
 
     \b
@@ -114,6 +116,13 @@ def main(ctx: click.Context, db: Path | None, config_path: Path | None, verbose:
     Every week:  veille weekly        (the digest of the last complete week, sent once)
     Explore:     veille query "SELECT language, count(*) FROM articles GROUP BY ALL"
     """
+    if log_file is not None:
+        from veille.logfile import send_output_to
+
+        try:
+            send_output_to(log_file, sys.argv[1:])
+        except OSError as error:
+            _fail(f"cannot write the log file {log_file}: {error.strerror}")
     ctx.obj = Context(db, config_path, verbose)
     _configure_logging(verbose)
 
@@ -165,6 +174,8 @@ def crawl(ctx: Context, source_names: tuple[str, ...], sources_file: Path | None
 
     summary = crawl_stage(ctx.config, list(source_names), sources_file, _parse_date(since), max_pages)
     click.echo(summary.line())
+    if summary.every_source_failed:
+        sys.exit(EXIT_FAILURE)
 
 
 @main.command()
@@ -231,22 +242,50 @@ def weekly(ctx: Context) -> None:
         click.echo(line)
 
 
+def _parse_moment(value: str | None, zone) -> datetime | None:
+    """A date (midnight) or an ISO 8601 date and time; without a UTC offset, in ``zone``."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-11-20 or a time like "
+                                 "2026-11-20T14:30+01:00", param_hint="--published") from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+
+
+def _check_language(value: str | None) -> str | None:
+    from nlp.language import ANALYSED, KNOWN_LANGUAGES
+
+    if value is None or value in KNOWN_LANGUAGES:
+        return value
+    others = ", ".join(code for code in KNOWN_LANGUAGES if code not in ANALYSED)
+    raise click.BadParameter(f"{value!r} is not a language veille knows: give {', '.join(ANALYSED)} (analysed) "
+                             f"or {others} (stored only)", param_hint="--language")
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=False, metavar="PATH_OR_URL...")
 @click.option("--url", help="The article URL to record (one file only).")
-@click.option("--language", metavar="xx", help="The documents' language (detected when not given).")
+@click.option("--language", metavar="xx", help="The documents' language, an ISO 639-1 code (detected when not given).")
 @click.option("--title", help="The title (one document only; otherwise extracted).")
-@click.option("--published", metavar="DATE", help="The publication date (YYYY-MM-DD).")
+@click.option("--published", metavar="WHEN",
+              help="The publication date or time (2026-11-20, 2026-11-20T14:30+01:00; [schedule] timezone "
+                   "when no offset is given).")
 @pass_context
 @handle_errors
 def ingest(ctx: Context, paths: tuple[str, ...], url: str | None, language: str | None, title: str | None,
            published: str | None) -> None:
-    """Add documents by hand (HTML or plain-text files, or URLs) and process them.
+    """Add documents by hand (HTML or plain-text files, or http(s) URLs) and process them.
+
+    Files that are not HTML or plain text (programs, archives, images, PDFs) are
+    refused with the reason; a document already stored unchanged is skipped.
+    The exit status is 1 when any input was refused.
 
     \b
     Examples:
       veille ingest saved/article.html
-      veille ingest note.txt --url https://example.org/a --language fr --published 2026-11-20
+      veille ingest note.txt --url https://example.org/a --language fr --published 2026-11-20T09:30+01:00
       veille ingest https://www.example.com/news/open-weights.html
     """
     from veille.stages.ingest import ingest_stage
@@ -255,9 +294,12 @@ def ingest(ctx: Context, paths: tuple[str, ...], url: str | None, language: str 
         raise click.UsageError("give at least one file or URL")
     if (url or title) and len(paths) != 1:
         raise click.UsageError("--url and --title apply to one document only")
-    summary = ingest_stage(ctx.config, list(paths), url=url, language=language, title=title,
-                           published=_parse_date(published))
-    click.echo(summary)
+    language = _check_language(language)
+    when = _parse_moment(published, ctx.config.schedule.zone)
+    summary = ingest_stage(ctx.config, list(paths), url=url, language=language, title=title, published=when)
+    click.echo(str(summary))
+    if summary.refused:
+        sys.exit(EXIT_FAILURE)
 
 
 @main.command()
@@ -265,9 +307,10 @@ def ingest(ctx: Context, paths: tuple[str, ...], url: str | None, language: str 
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "parquet"]), default="table",
               show_default=True)
 @click.option("--output", type=click.Path(path_type=Path), help="Write to FILE instead of the terminal.")
+@click.option("--wide", is_flag=True, help="Show long values whole in a table (they are cut at 60 characters).")
 @pass_context
 @handle_errors
-def query(ctx: Context, sql: str, fmt: str, output: Path | None) -> None:
+def query(ctx: Context, sql: str, fmt: str, output: Path | None, wide: bool) -> None:
     """Run one read-only SQL query against the warehouse.
 
     \b
@@ -275,12 +318,13 @@ def query(ctx: Context, sql: str, fmt: str, output: Path | None) -> None:
       veille query "SELECT language, count(*) AS n FROM articles GROUP BY ALL"
       veille query "FROM stance_clusters" --format json
       veille query "FROM mentions" --format parquet --output mentions.parquet
+      veille query "SELECT title, url FROM articles LIMIT 5" --wide
     """
     from warehouse.query import render, run_query
 
     config = ctx.config
     result = run_query(config.db, sql, config.data_dir)
-    text = render(result, fmt, output)
+    text = render(result, fmt, output, wide=wide)
     if text is not None:
         click.echo(text)
     else:
@@ -304,6 +348,36 @@ def explain(ctx: Context, article: str) -> None:
 
 
 @main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--check", is_flag=True,
+              help="Exit 1 when a job's last run failed or a source failed 3 crawl runs in a row (for monitoring).")
+@pass_context
+@handle_errors
+def status(ctx: Context, fmt: str, check: bool) -> None:
+    """Show the jobs' last runs, each source's health, and the warehouse's size and freshness.
+
+    \b
+    Examples:
+      veille status
+      veille status --format json
+      veille status --check || notify-admin
+    """
+    import json
+
+    from veille.status import gather_status, status_lines
+
+    report = gather_status(ctx.config)
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        click.echo("\n".join(status_lines(report)))
+    if check and (problems := report.problems()):
+        if fmt == "text":
+            click.echo(f"check: {'; '.join(problems)}", err=True)
+        sys.exit(EXIT_FAILURE)
+
+
+@main.command()
 @click.option("--week", metavar="YYYY-Www", help="The ISO week (default: the last complete week).")
 @click.option("--send", is_flag=True, help="Send it by SMTP to the configured recipients.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), help="Write the .eml and .html preview here.")
@@ -323,7 +397,8 @@ def digest(ctx: Context, week: str | None, send: bool, out_dir: Path | None, for
 
     config = ctx.config
     Store(config.db).migrate()
-    outcome = build_digest(config.db, week, config.digest, config.smtp, send=send, out_dir=out_dir, force=force)
+    outcome = build_digest(config.db, week, config.digest, config.smtp, send=send, out_dir=out_dir, force=force,
+                           zone=config.schedule.zone)
     click.echo(str(outcome))
 
 

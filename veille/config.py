@@ -13,6 +13,7 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -76,14 +77,47 @@ class SmtpConfig(_Section):
     password_file: Path | None = None
 
 
+def host_zone_name() -> str:
+    """The host's time zone (``TZ``, else ``/etc/localtime``), or UTC when it names none."""
+    import tzlocal
+
+    try:
+        return tzlocal.get_localzone_name() or "UTC"
+    except (ZoneInfoNotFoundError, ValueError):
+        return "UTC"
+
+
 class ScheduleConfig(_Section):
     """When the jobs run: cron expressions for crontab and ``veille schedule run`` (a sixth field
-    counts seconds, for the runner only), systemd calendar expressions for the timers."""
+    counts seconds, for the runner only), systemd calendar expressions for the timers, all read
+    in ``timezone`` (the host's when unset), which also bounds the digest's weeks."""
 
     nightly_cron: str
     weekly_cron: str
     nightly_calendar: str
     weekly_calendar: str
+    timezone: str | None = None
+    weekly_wait: float = Field(ge=0)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a time zone name like \"Europe/Paris\" or \"UTC\"") from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The configured time zone, or the host's (UTC when the host names none)."""
+        return ZoneInfo(self.zone_name)
+
+    @property
+    def zone_name(self) -> str:
+        return self.timezone or host_zone_name()
 
     @field_validator("nightly_cron", "weekly_cron")
     @classmethod

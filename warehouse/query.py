@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -37,9 +38,27 @@ class QueryResult:
     arrow: Any  # pyarrow.Table, for parquet
 
 
+_POSITION = re.compile(r"^LINE (\d+): ")
+
+
 def _one_line(error: Exception) -> str:
+    """DuckDB's message on one line, with its hints ("Did you mean …", "Candidate bindings: …")
+    and, for a syntax error, the line and column it points at."""
     lines = str(error).strip().splitlines()
-    return " ".join(lines[0].split()) if lines else type(error).__name__
+    if not lines:
+        return type(error).__name__
+    message: list[str] = []
+    for index, line in enumerate(lines):
+        position = _POSITION.match(line)
+        if position:
+            caret = lines[index + 1].find("^") if index + 1 < len(lines) else -1
+            text = line[position.end():]
+            if caret >= position.end() and not text.startswith("..."):
+                message.append(f"(line {position.group(1)}, column {caret - position.end() + 1})")
+            break
+        if line.strip():
+            message.append(" ".join(line.split()))
+    return " ".join(message)
 
 
 def run_query(db: Path, sql: str, data_dir: Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> QueryResult:
@@ -88,8 +107,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def render(result: QueryResult, fmt: str, output: Path | None = None) -> str | None:
-    """Text to print (or None when written to ``output``)."""
+def render(result: QueryResult, fmt: str, output: Path | None = None, *, wide: bool = False) -> str | None:
+    """Text to print (or None when written to ``output``); a table cuts long values unless ``wide``."""
     if fmt == "parquet":
         if output is None:
             raise QueryError("--format parquet needs --output FILE")
@@ -107,25 +126,29 @@ def render(result: QueryResult, fmt: str, output: Path | None = None) -> str | N
         writer.writerows([[_plain(v) for v in row] for row in result.rows])
         text = buffer.getvalue().rstrip("\n")
     else:
-        text = _table(result)
+        text = _table(result, None if wide else CELL_WIDTH)
     if output is not None:
         output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
         return None
     return text
 
 
-def _cell(value: Any, width: int = 60) -> str:
+CELL_WIDTH = 60
+"""Characters a table cell shows before it is cut with "…" (``--wide`` shows values whole)."""
+
+
+def _cell(value: Any, width: int | None) -> str:
     if isinstance(value, float):
         return f"{value:.6g}"
     text = "NULL" if value is None else str(_plain(value))
     text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return text if width is None or len(text) <= width else text[: width - 1] + "…"
 
 
-def _table(result: QueryResult) -> str:
+def _table(result: QueryResult, width: int | None) -> str:
     from rich.cells import cell_len
 
-    cells = [[_cell(v) for v in row] for row in result.rows]
+    cells = [[_cell(v, width) for v in row] for row in result.rows]
     widths = [cell_len(c) for c in result.columns]
     for row in cells:
         widths = [max(w, cell_len(c)) for w, c in zip(widths, row)]

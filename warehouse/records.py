@@ -30,6 +30,15 @@ class PageRecord:
 
 
 @dataclass(frozen=True)
+class SourceAttempt:
+    """How one source fared in one crawl run."""
+
+    source: str
+    succeeded: bool
+    error: str | None  # its latest error in the run: outcome, URL and reason
+
+
+@dataclass(frozen=True)
 class ArticleRecord:
     article_id: str
     url: str

@@ -29,6 +29,7 @@ from warehouse.records import (
     PassageForClustering,
     PassageStance,
     ProcessedPage,
+    SourceAttempt,
     StoryInput,
 )
 from warehouse.sqlfiles import query
@@ -120,6 +121,35 @@ class Store:
         )
         with self._write() as connection:
             _insert(connection, "crawl_run_add_counts", rows)
+
+    def update_source_health(self, run_id: str, attempts: Sequence[SourceAttempt]) -> None:
+        """Merge how each source fared in a crawl run into its health record."""
+        rows = pa.Table.from_pylist(
+            [{"source": a.source, "run_id": run_id, "attempted_at": _now(), "succeeded": a.succeeded,
+              "error": a.error} for a in attempts],
+            schema=pa.schema([("source", pa.string()), ("run_id", pa.string()),
+                              ("attempted_at", pa.timestamp("us", tz="UTC")), ("succeeded", pa.bool_()),
+                              ("error", pa.string())]),
+        )
+        with self._write() as connection:
+            _insert(connection, "source_health_update", rows)
+
+    # -- jobs -----------------------------------------------------------------
+
+    def start_job_run(self, job: str) -> str:
+        run_id = f"{job}-{_now():%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+        with self._write() as connection:
+            connection.execute(query("job_run_start"), {"run_id": run_id, "job": job, "started_at": _now()})
+        return run_id
+
+    def mark_interrupted_job_runs(self, job: str, current_run_id: str) -> None:
+        with self._write() as connection:
+            connection.execute(query("job_runs_mark_interrupted"), {"job": job, "run_id": current_run_id})
+
+    def finish_job_run(self, run_id: str, outcome: str, summary: str) -> None:
+        with self._write() as connection:
+            connection.execute(query("job_run_finish"), {"run_id": run_id, "finished_at": _now(), "outcome": outcome,
+                                                         "summary": summary})
 
     def known_urls(self) -> set[str]:
         with self._read() as connection:

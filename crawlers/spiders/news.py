@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timezone
@@ -13,6 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
+    DownloadConnectionRefusedError,
     DownloadTimeoutError,
     IgnoreRequest,
     ResponseDataLossError,
@@ -20,15 +22,25 @@ from scrapy.exceptions import (
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.defer import CancelledError
-from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError as TwistedTimeout
+from twisted.internet.error import (
+    ConnectionRefusedError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError as TwistedTimeout,
+)
 from twisted.python.failure import Failure
 
+from crawlers.failures import describe_error, is_tls_error
 from crawlers.feeds import FeedEntry, MalformedFeed, parse_feed, parse_sitemap
 from crawlers.items import FetchStateItem, PageItem
 from crawlers.middlewares import PrivateAddressRefused
 from crawlers.sources import Source
 from crawlers.urls import normalise_url
 from nlp.charset import decode_html
+
+log = logging.getLogger("veille.crawl")
+QUIET_OUTCOMES = frozenset({"robots_denied", "ignored"})
+"""Failures that are the crawler's own choice: counted, not logged one by one."""
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _CANONICAL = re.compile(
@@ -138,10 +150,9 @@ class NewsSpider(Spider):
             self.count(source.name, "not_modified")
             return
         try:
-            entries = parse_feed(response.body)
+            entries = parse_feed(response.body, response.url, _header_charset(response))
         except MalformedFeed as error:
-            self.logger.warning("%s: feed %s rejected: %s", source.name, response.url, error)
-            self.count(source.name, "malformed_feed")
+            self.failed(source.name, "malformed_feed", response.url, str(error))
             return
         self.count(source.name, "feed_fetched")
         if state := self._validators(response):
@@ -157,8 +168,7 @@ class NewsSpider(Spider):
         try:
             sitemap = parse_sitemap(response.body)
         except MalformedFeed as error:
-            self.logger.warning("%s: sitemap %s rejected: %s", source.name, response.url, error)
-            self.count(source.name, "malformed_sitemap")
+            self.failed(source.name, "malformed_sitemap", response.url, str(error))
             return
         self.count(source.name, "sitemap_fetched")
         if state := self._validators(response):
@@ -173,6 +183,7 @@ class NewsSpider(Spider):
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
         source = self.sources[response.meta["source"]]
+        self.count(source.name, "listing_fetched")
         pattern = re.compile(response.meta["link_pattern"])
         text, _ = decode_html(response.body, _header_charset(response))
         for href in dict.fromkeys(_LINK.findall(text)):
@@ -233,7 +244,18 @@ class NewsSpider(Spider):
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         source = request.meta.get("source", "unknown")
-        self.count(source, classify_failure(failure))
+        outcome = classify_failure(failure)
+        if outcome in QUIET_OUTCOMES:
+            self.count(source, outcome)
+        else:
+            self.failed(source, outcome, request.url, describe_error(failure.value))
+
+    def failed(self, source: str, outcome: str, url: str, reason: str) -> None:
+        """Count a failure, log it in one line, and keep it as the source's latest error (its health record)."""
+        self.count(source, outcome)
+        error = f"{outcome} {url}: {reason}"
+        self.crawler.stats.set_value(f"veille/last_error/{source}", error)
+        log.warning("%s: %s", source, error)
 
 
 def classify_failure(failure: Failure) -> str:
@@ -256,6 +278,10 @@ def classify_failure(failure: Failure) -> str:
         return "too_large"  # the only downloads veille cancels are those over max_response_bytes
     if isinstance(error, ResponseDataLossError):
         return "truncated"
+    if is_tls_error(error):
+        return "tls_error"
+    if isinstance(error, (DownloadConnectionRefusedError, ConnectionRefusedError)):
+        return "connection_refused"
     return "connection_error"
 
 

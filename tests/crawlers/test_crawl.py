@@ -66,7 +66,8 @@ def test_internal_addresses_are_refused_unless_the_source_allows_them(site, tmp_
     db = tmp_path / "data" / "veille.duckdb"
     sources = registry_for(site, tmp_path, allow_private=False)
     result = veille("--config", str(LOOPBACK), "--db", str(db), "crawl", "--sources", str(sources), "--source", "demo-en", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # its only source got nothing
+    assert "(every source failed): private_address_refused 4" in result.stdout
     assert counts(db) == {"private_address_refused": 4}  # 2 feeds, a sitemap, a listing
     with duckdb.connect(str(db), read_only=True) as connection:
         assert connection.execute("SELECT count(*) FROM pages").fetchone()[0] == 0

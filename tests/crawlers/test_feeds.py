@@ -1,9 +1,13 @@
+import io
+import json
 from datetime import datetime, timezone
 from pathlib import Path
 
+import feedparser
 import pytest
 
 from crawlers.feeds import MalformedFeed, parse_feed, parse_sitemap
+from crawlers.urls import unwrap_redirect
 
 DATA = Path(__file__).with_name("data")
 
@@ -53,3 +57,69 @@ def test_news_sitemap_and_index():
     ]
     index = parse_sitemap(read("sitemap-index.xml"))
     assert index.kind == "index" and index.entries[0].url.endswith("sitemap-2026-11.xml")
+
+
+# -- feeds as the world writes them -------------------------------------------------------------
+
+FEEDS = DATA / "feeds"
+EXPECTED = json.loads((FEEDS / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_real_world_feed_shapes_give_every_link_title_and_date(name):
+    entries = parse_feed((FEEDS / name).read_bytes(), f"https://feeds.example.org/{name}")
+    found = [{"url": e.url, "title": e.title, "published": e.published.isoformat() if e.published else None}
+             for e in entries]
+    assert found == EXPECTED[name]
+
+
+def test_at_least_as_many_links_as_feedparser_finds_on_its_own():
+    """feedparser reading the raw bytes is the reference; redirect wrappers count as their article."""
+    reference = found = 0
+    for name in EXPECTED:
+        body = (FEEDS / name).read_bytes()
+        links = {unwrap_redirect(e.link) for e in feedparser.parse(io.BytesIO(body)).entries if e.get("link")}
+        ours = {e.url for e in parse_feed(body)}
+        reference += len(links)
+        found += len(links & ours)
+    assert reference >= 20 and found / reference >= 0.99
+
+
+def test_text_that_statistics_misread_is_taken_as_windows_1252_when_undeclared():
+    (first, *_) = parse_feed((FEEDS / "latin1-undeclared.rss").read_bytes())
+    assert first.title == "Le modèle ouvert de Mistral fait déjà école"
+
+
+def test_a_declared_charset_with_one_bad_byte_keeps_the_rest_of_the_text():
+    titles = [e.title for e in parse_feed((FEEDS / "big5-invalid.rdf").read_bytes())]
+    assert titles[0] == "台灣團隊發布開源語言模型" and titles[2] == "晶片管制下的開源策略"
+    assert titles[1].startswith("開放") and titles[1].endswith("權重模型的安全爭議")
+
+
+@pytest.mark.parametrize(("wrapped", "article"), [
+    ("https://www.google.com/url?rct=j&sa=t&url=https://www.example-news.com/a/1&ct=ga&usg=x",
+     "https://www.example-news.com/a/1"),
+    ("https://www.google.fr/url?q=https://www.journal-exemple.fr/article.php%3Fid%3D4521&sa=U",
+     "https://www.journal-exemple.fr/article.php?id=4521"),
+    ("https://www.bing.com/news/apiclick.aspx?ref=FexRss&aid=&tid=1&url=https%3a%2f%2fnews.example.org%2fx&c=1",
+     "https://news.example.org/x"),
+    ("https://l.facebook.com/l.php?u=https%3A%2F%2Fnews.example.org%2Fy&h=AT0", "https://news.example.org/y"),
+])
+def test_redirect_wrappers_are_unwrapped_to_the_article_they_name(wrapped, article):
+    assert unwrap_redirect(wrapped) == article
+
+
+@pytest.mark.parametrize("url", [
+    "https://www.google.com/search?q=open+weights",  # not the redirector
+    "https://www.google.com/url?url=javascript:alert(1)",  # names no web page
+    "https://news.google.com/rss/articles/CBMiK2h0dHBzOi8vd3d3LmV4YW1wbGUuY29tL2Evag?oc=5",  # opaque: fetched as is
+    "https://notgoogle.com/url?url=https://news.example.org/z",
+])
+def test_other_links_are_left_as_they_are(url):
+    assert unwrap_redirect(url) == url
+
+
+def test_entities_are_refused_whatever_the_encoding_claims(tmp_path):
+    body = (DATA / "xxe.xml").read_bytes().replace(b'<?xml version="1.0"?>', b'<?xml version="1.0" encoding="big5"?>')
+    with pytest.raises(MalformedFeed, match="entities"):
+        parse_feed(body)

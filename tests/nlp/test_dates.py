@@ -86,3 +86,12 @@ def test_english_and_french_keep_their_day_at_midnight_utc():
 def test_relative_words_in_prose_are_not_dates():
     head = "发布会上，他刚才说明了模型的开源计划，并回顾了三天前的会议上各方提出的意见，表示会继续开放权重。"
     assert publication_date(None, None, head, "zh", FETCHED, url="https://example.cn/a") is None
+
+
+def test_a_markup_time_with_its_offset_is_kept_as_that_moment():
+    moment = datetime.fromisoformat("2026-11-23T07:05:00+08:00")  # Sunday 23:05 UTC
+    found = publication_date(None, date(2026, 11, 23), "", "zh", FETCHED, markup_time=moment)
+    assert found == datetime(2026, 11, 22, 23, 5, tzinfo=timezone.utc) and found.tzinfo == timezone.utc
+    later = datetime.fromisoformat("2026-11-28T21:00:00+08:00")  # after the fetch: the day is still taken
+    assert publication_date(None, date(2026, 11, 27), "", "zh", FETCHED, markup_time=later) == datetime(
+        2026, 11, 27, tzinfo=timezone.utc)

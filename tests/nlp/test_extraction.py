@@ -87,3 +87,16 @@ def test_a_source_hint_selects_the_body_and_a_broken_hint_falls_back():
     for broken in ('//div[@class="no-such-body"]', "//div[@class="):
         fallback = extract(html, "https://news.example.com.tw/a/1", body_xpath=broken, fetched_at=FETCHED)
         assert isinstance(fallback, Extracted) and "並邀請學界一同評測" in fallback.text
+
+
+def test_a_markup_time_with_its_offset_is_read_with_the_date():
+    html, article = _extract("published-time-offset.html")
+    assert article.markup_date == date(2026, 11, 23)
+    assert article.markup_time == datetime.fromisoformat("2026-11-23T07:05:00+08:00")
+    found = publication_date(html, article.markup_date, article.head_text, "zh", FETCHED, None, article.markup_time)
+    assert found == datetime(2026, 11, 22, 23, 5, tzinfo=timezone.utc)
+
+
+def test_a_markup_date_without_a_time_stays_a_day():
+    _, article = _extract("published-day-only.html")
+    assert article.markup_date == date(2026, 11, 23) and article.markup_time is None

@@ -1,4 +1,7 @@
-"""Hold the veille job lock until killed. Usage: python hold_lock.py DATA_DIR READY_FILE"""
+"""Hold the veille job lock. Usage: python hold_lock.py DATA_DIR READY_FILE [SECONDS]
+
+Holds it until killed, or for SECONDS (as a nightly job that ends).
+"""
 
 import sys
 import time
@@ -8,4 +11,4 @@ from schedules.lock import job_lock
 
 with job_lock(Path(sys.argv[1]), "test holder"):
     Path(sys.argv[2]).touch()
-    time.sleep(600)
+    time.sleep(float(sys.argv[3]) if len(sys.argv) > 3 else 600)

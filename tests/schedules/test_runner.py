@@ -15,12 +15,12 @@ def test_runs_the_weekly_job_on_its_cron_expression_and_logs_each_run(tmp_path, 
     config = write_config("weekly.toml", port=port, weekly_cron="* * * * * */2")  # every 2 s (a seconds field)
     db = tmp_path / "data" / "veille.duckdb"
     result = veille("--config", str(config), "--db", str(db), "schedule", "run", "--max-runs", "2", cwd=tmp_path,
-                    timeout=120)
+                    timeout=120, env={"TZ": "UTC"})  # the host's zone, since veille.toml names none
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "schedule: stopped after 2 job runs"
     log = result.stderr
     week = str(last_complete_week(datetime.now(timezone.utc)))
-    assert "weekly: scheduled '* * * * * */2', next at " in log
+    assert "weekly: scheduled '* * * * * */2' in UTC, next at " in log
     assert "nightly: starting" not in log  # not due before 1 January
     assert len(re.findall(r"INFO veille\.schedule: weekly: starting", log)) == 2
     assert len(re.findall(r"weekly: exit 0 after \d+\.\d s", log)) == 2

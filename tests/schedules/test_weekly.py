@@ -1,6 +1,7 @@
 """The weekly job against a real SMTP server: which weeks it sends, and that it sends each once."""
 
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
@@ -57,3 +58,33 @@ def test_a_server_down_records_nothing_and_the_next_run_sends_it(tmp_path, inbox
     up = load_config(write_config("weekly.toml", port=port, weekly_cron="0 7 * * 1"), down.db)
     assert list(run_weekly(up, now=WEDNESDAY_W49))[-1].endswith("1 digest sent (2026-W48)")
     assert server.weeks == ["2026-W48"]
+
+
+def zoned_config(tmp_path, write_config, port: int, zone: str):
+    path = write_config("weekly.toml", port=port, weekly_cron="0 7 * * 1")
+    with path.open("a") as file:
+        file.write(f'timezone = "{zone}"\n')
+    return load_config(path, tmp_path / "data" / "veille.duckdb")
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MONDAY_0700_SHANGHAI_W49 = datetime(2026, 11, 30, 7, 0, tzinfo=SHANGHAI)  # Sunday 23:00 UTC
+MONDAY_0700_SHANGHAI_W50 = datetime(2026, 12, 7, 7, 0, tzinfo=SHANGHAI)
+
+
+def test_a_monday_morning_weekly_east_of_utc_sends_the_week_that_just_ended_there(tmp_path, inbox, write_config):
+    server, port = inbox
+    config = zoned_config(tmp_path, write_config, port, "Asia/Shanghai")
+    assert list(run_weekly(config, now=MONDAY_0700_SHANGHAI_W49))[-1].endswith("1 digest sent (2026-W48)")
+    assert list(run_weekly(config, now=MONDAY_0700_SHANGHAI_W50))[-1].endswith("1 digest sent (2026-W49)")
+    assert server.weeks == ["2026-W48", "2026-W49"]
+    (plain,) = [part for part in server.messages[-1].walk() if part.get_content_type() == "text/plain"]
+    assert "30 November – 6 December 2026" in plain.get_payload(decode=True).decode("utf-8")
+
+
+def test_weeks_counted_in_utc_would_come_a_week_late_at_that_time(tmp_path, inbox, write_config):
+    server, port = inbox
+    config = zoned_config(tmp_path, write_config, port, "UTC")
+    list(run_weekly(config, now=MONDAY_0700_SHANGHAI_W49))
+    list(run_weekly(config, now=MONDAY_0700_SHANGHAI_W50))
+    assert server.weeks == ["2026-W47", "2026-W48"]

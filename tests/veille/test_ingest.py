@@ -46,8 +46,74 @@ def test_ingest_html_file_and_plain_text_with_metadata(db, tmp_path, veille):
 
 def test_ingest_errors_are_clear(db, tmp_path, veille):
     missing = veille("--db", str(db), "ingest", str(tmp_path / "nope.html"), cwd=tmp_path)
-    assert missing.returncode == 1 and "cannot read" in missing.stderr and "Traceback" not in missing.stderr
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    assert f"refused  {tmp_path / 'nope.html'}: cannot read it: No such file or directory" in missing.stdout
     two_with_url = veille("--db", str(db), "ingest", "a.html", "b.html", "--url", "https://x.org/", cwd=tmp_path)
     assert two_with_url.returncode == 2 and "one document only" in two_with_url.stderr
     internal = veille("--db", str(db), "ingest", "http://127.0.0.1:9/page.html", cwd=tmp_path)
-    assert internal.returncode == 1 and "internal address" in internal.stderr
+    assert internal.returncode == 1 and "127.0.0.1 is an internal address" in internal.stdout
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    ("random.bin", "it holds binary data (NUL bytes), not HTML or plain text"),
+    ("random-no-nul.bin", "its bytes are not text in any known encoding"),
+    ("program", "it is a program (ELF executable), not HTML or plain text"),
+    ("report.pdf", "it is a PDF document, not HTML or plain text"),
+    ("pixel.png", "it is a PNG image, not HTML or plain text"),
+    ("controls.txt", "it holds binary data (control characters), not HTML or plain text"),
+])
+def test_files_that_are_not_text_are_refused_with_the_reason(name, reason, db, tmp_path, veille):
+    result = veille("--db", str(db), "ingest", str(DATA / name), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == ["ingest: 0 stored, 0 already known (same content), 1 refused",
+                                          f"  refused  {DATA / name}: {reason}"]
+    assert result.stderr == "" and not db.exists()  # nothing stored, no extraction attempted
+
+
+@pytest.mark.parametrize("url", ["ftp://ftp.example.org/pub/article.html", "data:text/html,<p>hello</p>",
+                                 "mailto:desk@example.org", "s3://bucket/article.html"])
+def test_only_http_urls_and_files_are_read(url, db, tmp_path, veille):
+    result = veille("--db", str(db), "ingest", url, cwd=tmp_path)
+    scheme = url.split(":")[0]
+    assert result.returncode == 1
+    assert f"refused  {url}: {scheme}: URLs are not read; give an http(s) URL or a file" in result.stdout
+
+
+def test_language_and_publication_time_are_checked(db, tmp_path, veille):
+    klingon = veille("--db", str(db), "ingest", str(DATA / "short-note.txt"), "--language", "klingon", cwd=tmp_path)
+    assert klingon.returncode == 2
+    assert ("Invalid value for --language: 'klingon' is not a language veille knows: give en, fr, zh (analysed) "
+            "or de, es, it, pt, nl, ru, ja, ko, ar (stored only)") in klingon.stderr
+    when = veille("--db", str(db), "ingest", str(DATA / "short-note.txt"), "--published", "last week", cwd=tmp_path)
+    assert when.returncode == 2 and "Invalid value for --published: 'last week' is not a date" in when.stderr
+    assert not db.exists()
+
+
+@pytest.mark.slow
+def test_the_summary_says_what_was_stored_known_and_refused_and_why(db, tmp_path, veille):
+    note = DATA / "note-zh.txt"
+    first = veille("--db", str(db), "ingest", note.resolve().as_uri(), str(DATA / "short-note.txt"),
+                   str(DATA / "program"), "--published", "2026-11-20T23:30+08:00", cwd=tmp_path)
+    assert first.returncode == 1, first.stderr  # one input was refused; the others are stored
+    lines = first.stdout.splitlines()
+    assert lines[0] == "ingest: 2 stored, 0 already known (same content), 1 refused"
+    assert lines[1] == f"  stored   {note.resolve().as_uri()} → article (zh, relevant)"
+    assert lines[2] == (f"  stored   {DATA / 'short-note.txt'} → no article: too short (veille keeps texts of "
+                        "at least 300 characters, 120 in Chinese, Japanese or Korean)")
+    assert lines[3] == f"  refused  {DATA / 'program'}: it is a program (ELF executable), not HTML or plain text"
+    assert lines[4].startswith("process: 2 pages → 1 articles")
+    assert rows(db, "SELECT epoch(published_at)::BIGINT FROM articles") == [(1795188600,)]  # 15:30 UTC
+
+    again = veille("--db", str(db), "ingest", str(note), str(DATA / "short-note.txt"), "--published",
+                   "2026-11-20T23:30+08:00", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.splitlines() == [
+        "ingest: 0 stored, 2 already known (same content), 0 refused",
+        f"  known    {note}: already stored as {note.resolve().as_uri()}",
+        f"  known    {DATA / 'short-note.txt'}: already stored as {(DATA / 'short-note.txt').resolve().as_uri()}",
+    ]
+
+    retitled = veille("--db", str(db), "ingest", str(note), "--title", "通义千问", "--published",
+                      "2026-11-20T23:30+08:00", cwd=tmp_path)
+    assert retitled.stdout.splitlines()[0] == "ingest: 1 stored, 0 already known (same content), 0 refused"
+    assert rows(db, "SELECT title FROM articles") == [("通义千问",)]

@@ -75,3 +75,28 @@ def test_missing_warehouse_is_a_clear_error(tmp_path, veille):
     result = veille("--db", str(tmp_path / "none.duckdb"), "query", "SELECT 1", cwd=tmp_path)
     assert result.returncode == 1
     assert "veille init" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("sql", "message"), [
+    ("SELECT * FROM artcles", 'Catalog Error: Table with name artcles does not exist! Did you mean "articles"?'),
+    ("SELECT tilte FROM articles", 'Binder Error: Referenced column "tilte" not found in FROM clause! '
+                                   'Candidate bindings: "title"'),
+    ("SELECT lenght(title) FROM articles", 'Scalar Function with name lenght does not exist! Did you mean "length"?'),
+    ("SELECT title FROM articles WHERE", 'Parser Error: syntax error at or near "WHERE" (line 1, column 28)'),
+    ("SELECT title\nFROM articles\nWHER language = 'fr'", 'syntax error at or near "language" (line 3, column 6)'),
+])
+def test_query_errors_keep_duckdbs_hints_on_one_line(db, tmp_path, veille, sql, message):
+    result = veille("--db", str(db), "query", sql, cwd=tmp_path)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert message in result.stderr
+
+
+def test_wide_tables_show_long_values_whole(db, tmp_path, veille):
+    long = "open weights " * 10
+    sql = f"SELECT '{long.strip()}' AS text, 'x' AS other"
+    cut = veille("--db", str(db), "query", sql, cwd=tmp_path, check=True).stdout.splitlines()
+    assert cut[2] == long[:59] + "…  x"
+    wide = veille("--db", str(db), "query", sql, "--wide", cwd=tmp_path, check=True).stdout.splitlines()
+    assert wide[2] == long.strip() + "  x"
+    assert wide[1] == "-" * len(long.strip()) + "  " + "-" * 5

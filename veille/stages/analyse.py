@@ -142,7 +142,7 @@ class Analyser:
             language = detect_language(extracted.text) or page.hint_language or "und"
         article_date = publication_date(html, extracted.markup_date, extracted.head_text, language,
                                         page.fetched_at, page.hint_published, url=page.final_url,
-                                        tail_text=extracted.tail_text)
+                                        tail_text=extracted.tail_text, markup_time=extracted.markup_time)
         title = page.hint_title if page.origin == "ingest" and page.hint_title else extracted.title or page.hint_title
         base = dict(
             article_id=page.page_id, url=page.url, source=page.source, title=title, author=extracted.author,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -16,10 +16,20 @@ class CrawlStageSummary:
     status: str
     sources: int
     counts: dict[str, int]
+    failed_sources: list[str] = field(default_factory=list)
+
+    @property
+    def every_source_failed(self) -> bool:
+        return bool(self.failed_sources) and len(self.failed_sources) == self.sources
 
     def line(self) -> str:
         counts = ", ".join(f"{k} {v}" for k, v in sorted(self.counts.items(), key=lambda kv: -kv[1])) or "nothing"
-        return f"crawl: run {self.run_id} {self.status} over {self.sources} sources: {counts}"
+        failed = ""
+        if self.every_source_failed:
+            failed = " (every source failed)"
+        elif self.failed_sources:
+            failed = f" ({len(self.failed_sources)} failed: {', '.join(self.failed_sources)})"
+        return f"crawl: run {self.run_id} {self.status} over {self.sources} sources{failed}: {counts}"
 
 
 def crawl_stage(
@@ -39,4 +49,4 @@ def crawl_stage(
     store = Store(config.db)
     store.migrate()
     summary = run_crawl(config.crawl, store, sources, since=since, max_pages=max_pages)
-    return CrawlStageSummary(summary.run_id, summary.status, len(sources), summary.counts)
+    return CrawlStageSummary(summary.run_id, summary.status, len(sources), summary.counts, summary.failed_sources)

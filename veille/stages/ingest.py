@@ -1,26 +1,50 @@
-"""Adding documents by hand: files (HTML or plain text) or URLs, processed like crawled pages."""
+"""Adding documents by hand: files (HTML or plain text) or URLs, processed like crawled pages.
+
+Each input is checked first: only http(s) URLs and files (paths or ``file:``
+URIs) are read, and anything that is not HTML or plain text is refused with
+the reason. A document already stored with the same content and the same
+details given by hand is skipped as known. The summary says, for each input,
+what became of it.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import urllib.error
 import urllib.request
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from crawlers.middlewares import is_internal
 from crawlers.urls import normalise_url
 from veille.config import Config
-from veille.errors import VeilleError
+from veille.stages.sniff import refusal
 from warehouse.records import PageRecord
 from warehouse.store import Store, page_id_for
 
 SOURCE = "manual"
 
 
-def _is_url(value: str) -> bool:
-    return urlsplit(value).scheme in {"http", "https"}
+class Refused(Exception):
+    """An input that cannot be ingested; the message says why."""
+
+
+@dataclass
+class IngestSummary:
+    stored: list[str] = field(default_factory=list)  # one line per stored document, with what it became
+    known: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    process_line: str | None = None
+
+    def __str__(self) -> str:
+        head = (f"ingest: {len(self.stored)} stored, {len(self.known)} already known (same content), "
+                f"{len(self.refused)} refused")
+        lines = [head, *(f"  stored   {line}" for line in self.stored),
+                 *(f"  known    {line}" for line in self.known), *(f"  refused  {line}" for line in self.refused)]
+        return "\n".join(lines + ([self.process_line] if self.process_line else []))
 
 
 def _content_type(path: Path, body: bytes) -> str:
@@ -35,7 +59,9 @@ def _read_file(path: Path) -> tuple[bytes, str, str | None]:
     try:
         body = path.read_bytes()
     except OSError as error:
-        raise VeilleError(f"cannot read {path}: {error.strerror}") from None
+        raise Refused(f"cannot read it: {error.strerror}") from None
+    if reason := refusal(body):
+        raise Refused(reason)
     content_type = _content_type(path, body)
     charset = None
     if content_type == "text/plain":
@@ -49,21 +75,76 @@ def _read_file(path: Path) -> tuple[bytes, str, str | None]:
 def _fetch(url: str, config: Config) -> tuple[bytes, str, str | None, str, int]:
     host = urlsplit(url).hostname or ""
     if is_internal(host):
-        raise VeilleError(f"{url}: {host} is an internal address; save the page and ingest the file instead")
+        raise Refused(f"{host} is an internal address; save the page and ingest the file instead")
     request = urllib.request.Request(url, headers={"User-Agent": config.crawl.user_agent})
     try:
         with urllib.request.urlopen(request, timeout=config.crawl.download_timeout) as response:
             body = response.read(config.crawl.max_response_bytes + 1)
             if len(body) > config.crawl.max_response_bytes:
-                raise VeilleError(f"{url}: larger than {config.crawl.max_response_bytes} bytes")
+                raise Refused(f"larger than {config.crawl.max_response_bytes} bytes")
             content_type = response.headers.get_content_type()
             charset = response.headers.get_content_charset()
-            return body, content_type, charset, response.geturl(), response.status
+            final_url, status = response.geturl(), response.status
     except urllib.error.HTTPError as error:
-        raise VeilleError(f"{url}: the server answered HTTP {error.code}") from None
+        raise Refused(f"the server answered HTTP {error.code}") from None
     except (urllib.error.URLError, TimeoutError, OSError) as error:
         reason = getattr(error, "reason", error)
-        raise VeilleError(f"{url}: cannot fetch it ({reason})") from None
+        raise Refused(f"cannot fetch it ({reason})") from None
+    if reason := refusal(body, content_type):
+        raise Refused(reason)
+    return body, content_type, charset, final_url, status
+
+
+def _local_path(item: str) -> Path | None:
+    """The file an input names (a path or a ``file:`` URI), or None for a URL."""
+    if Path(item).exists():
+        return Path(item)
+    parts = urlsplit(item)
+    if parts.scheme == "file":
+        if parts.netloc not in {"", "localhost"}:
+            raise Refused("a file: URI on another host cannot be read")
+        return Path(unquote(parts.path))
+    if parts.scheme in {"http", "https"}:
+        return None
+    if len(parts.scheme) > 1:  # not a drive letter
+        raise Refused(f"{parts.scheme}: URLs are not read; give an http(s) URL or a file")
+    return Path(item)
+
+
+def _page(item: str, config: Config, url: str | None, hints: dict, now: datetime) -> PageRecord:
+    path = _local_path(item)
+    if path is None:
+        body, content_type, charset, final_url, status = _fetch(item, config)
+        article_url = normalise_url(url or item)
+    else:
+        body, content_type, charset = _read_file(path)
+        final_url = path.resolve().as_uri()
+        article_url = url and normalise_url(url) or final_url
+        status = 200
+    if not body.strip():
+        raise Refused("it is empty")
+    return PageRecord(page_id=page_id_for(article_url), url=article_url, final_url=final_url, source=SOURCE,
+                      status=status, content_type=content_type, charset=charset, headers={}, body=body,
+                      fetched_at=now, origin="ingest", **hints)
+
+
+def _is_known(page: PageRecord, stored: dict[str, tuple]) -> bool:
+    known = stored.get(page.page_id)
+    return known is not None and known == (hashlib.sha256(page.body).hexdigest(), page.hint_title,
+                                           page.hint_language, page.hint_published)
+
+
+def _became(row: dict | None) -> str:
+    from nlp.extraction import MIN_CHARACTERS, MIN_CHARACTERS_DEFAULT
+
+    if row is None:
+        return "not processed"
+    if row["outcome"] == "article":
+        return f"article ({row['language']}, {'relevant' if row['relevant'] else 'not relevant'})"
+    if row["reason"] == "too_short":
+        return (f"no article: too short (veille keeps texts of at least {MIN_CHARACTERS_DEFAULT} characters, "
+                f"{MIN_CHARACTERS['zh']} in Chinese, Japanese or Korean)")
+    return f"no article: {row['reason']}"
 
 
 def ingest_stage(
@@ -74,34 +155,33 @@ def ingest_stage(
     language: str | None = None,
     title: str | None = None,
     published: datetime | None = None,
-) -> str:
-    """Store the documents as pages, then run the process stage over them."""
+) -> IngestSummary:
+    """Check and store the documents as pages, then run the process stage over them."""
     from veille.stages.process import process_stage
 
     now = datetime.now(timezone.utc)
-    pages: list[PageRecord] = []
+    hints = {"hint_language": language, "hint_title": title, "hint_published": published}
+    summary = IngestSummary()
+    pages: dict[str, tuple[str, PageRecord]] = {}
     for item in paths:
-        if _is_url(item):
-            body, content_type, charset, final_url, status = _fetch(item, config)
-            article_url = normalise_url(url or item)
-        else:
-            path = Path(item)
-            body, content_type, charset = _read_file(path)
-            final_url = path.resolve().as_uri()
-            article_url = url and normalise_url(url) or final_url
-            status = 200
-        if not body.strip():
-            raise VeilleError(f"{item} is empty")
-        pages.append(
-            PageRecord(
-                page_id=page_id_for(article_url), url=article_url, final_url=final_url, source=SOURCE,
-                status=status, content_type=content_type, charset=charset, headers={}, body=body,
-                fetched_at=now, origin="ingest", hint_language=language, hint_title=title,
-                hint_published=published,
-            )
-        )
+        try:
+            page = _page(item, config, url, hints, now)
+        except Refused as reason:
+            summary.refused.append(f"{item}: {reason}")
+            continue
+        pages[page.page_id] = (item, page)
+    if not pages:
+        return summary
     store = Store(config.db)
     store.migrate()
-    store.save_pages(pages)
-    summary = process_stage(config)
-    return f"ingest: {len(pages)} document(s) stored\n{summary.line()}"
+    stored = {row["page_id"]: (row["body_sha256"], row["hint_title"], row["hint_language"], row["hint_published"])
+              for row in store.fetch("ingest_known_pages", {"ids": list(pages)})}
+    new = {page_id: (item, page) for page_id, (item, page) in pages.items() if not _is_known(page, stored)}
+    summary.known = [f"{item}: already stored as {page.url}" for page_id, (item, page) in pages.items()
+                     if page_id not in new]
+    if new:
+        store.save_pages([page for _, page in new.values()])
+        summary.process_line = process_stage(config).line()
+        outcomes = {row["page_id"]: row for row in store.fetch("ingest_outcomes", {"ids": list(new)})}
+        summary.stored = [f"{item} → {_became(outcomes.get(page_id))}" for page_id, (item, _) in new.items()]
+    return summary
