@@ -27,6 +27,7 @@ class PageRecord:
     hint_language: str | None = None
     hint_title: str | None = None
     hint_published: datetime | None = None
+    hint_published_offset: int | None = None  # minutes east of UTC hint_published was given in, when known
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class ArticleRecord:
     relevant: bool
     minhash: bytes | None = None  # nlp.stories.signature of the text
     relevance_evidence: str | None = None  # JSON: the evidence behind ``relevance`` (veille explain)
+    published_offset: int | None = None  # minutes east of UTC the page stated published_at in, when it did
 
 
 @dataclass(frozen=True)

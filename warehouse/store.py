@@ -192,6 +192,7 @@ class Store:
                     "hint_language": page.hint_language,
                     "hint_title": page.hint_title,
                     "hint_published": page.hint_published,
+                    "hint_published_offset": page.hint_published_offset,
                 }
                 for page in pages
             ],
@@ -452,6 +453,7 @@ _PAGE_SCHEMA = pa.schema(
         ("hint_language", pa.string()),
         ("hint_title", pa.string()),
         ("hint_published", pa.timestamp("us", tz="UTC")),
+        ("hint_published_offset", pa.int16()),
     ]
 )
 
@@ -488,6 +490,7 @@ _ARTICLE_SCHEMA = pa.schema(
         ("relevant", pa.bool_()),
         ("minhash", pa.binary()),
         ("relevance_evidence", pa.string()),
+        ("published_offset", pa.int16()),
         ("story_id", pa.string()),
         ("nlp_version", pa.string()),
         ("processed_at", pa.timestamp("us", tz="UTC")),

@@ -45,3 +45,29 @@ def test_an_article_that_names_no_entity_and_cannot_be_relevant_is_not_embedded(
     assert recipe.article is not None and not recipe.article.relevant
     assert recipe.mentions == [] and recipe.embeddings == []
     assert recipe.article.minhash is not None  # near-duplicates are still found by their shingles
+
+
+ANALYSE_DATA = Path(__file__).with_name("data") / "analyse"
+
+
+def fixture_page(name: str, origin: str = "crawl", **hints) -> PageRecord:
+    url = f"http://demo.invalid/{name}"
+    return PageRecord(page_id=page_id_for(url), url=url, final_url=url, source="demo", status=200,
+                      content_type="text/html", charset=None, headers={}, body=(ANALYSE_DATA / name).read_bytes(),
+                      fetched_at=datetime(2026, 11, 28, tzinfo=timezone.utc), origin=origin, **hints)
+
+
+def test_a_publication_time_keeps_the_offset_the_page_states(analyser):
+    stated = analyser.analyse(fixture_page("zeit-offset.html")).article  # German: stored, not analysed further
+    assert stated.language == "de"
+    assert stated.published_at == datetime(2026, 11, 23, 6, 5, tzinfo=timezone.utc)
+    assert stated.published_offset == 60
+    day = analyser.analyse(fixture_page("zeit-day.html")).article
+    assert day.published_at == datetime(2026, 11, 23, tzinfo=timezone.utc) and day.published_offset is None
+
+
+def test_a_publication_time_given_by_hand_keeps_its_offset(analyser):
+    given = datetime.fromisoformat("2026-11-20T23:30:00+08:00")
+    page = fixture_page("zeit-undated.html", origin="ingest", hint_published=given, hint_published_offset=480)
+    article = analyser.analyse(page).article
+    assert article.published_at == given and article.published_offset == 480

@@ -102,7 +102,8 @@ def test_the_summary_says_what_was_stored_known_and_refused_and_why(db, tmp_path
                         "at least 300 characters, 120 in Chinese, Japanese or Korean)")
     assert lines[3] == f"  refused  {DATA / 'program'}: it is a program (ELF executable), not HTML or plain text"
     assert lines[4].startswith("process: 2 pages → 1 articles")
-    assert rows(db, "SELECT epoch(published_at)::BIGINT FROM articles") == [(1795188600,)]  # 15:30 UTC
+    assert rows(db, "SELECT epoch(published_at)::BIGINT, published_offset FROM articles") == [
+        (1795188600, 480)]  # 15:30 UTC, stated at +08:00
 
     again = veille("--db", str(db), "ingest", str(note), str(DATA / "short-note.txt"), "--published",
                    "2026-11-20T23:30+08:00", cwd=tmp_path)

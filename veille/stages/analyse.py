@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -148,7 +149,8 @@ class Analyser:
             article_id=page.page_id, url=page.url, source=page.source, title=title, author=extracted.author,
             site_name=extracted.site_name, language=language,
             script=chinese_script(extracted.text) if language == "zh" else None,
-            published_at=article_date, fetched_at=page.fetched_at, text=extracted.text,
+            published_at=article_date, published_offset=_stated_offset(article_date, extracted, page),
+            fetched_at=page.fetched_at, text=extracted.text,
             word_count=_word_count(extracted.text, language),
             minhash=story_signature(extracted.text, language),
         )
@@ -218,6 +220,18 @@ class Analyser:
 def document_text(title: str | None, text: str) -> str:
     """What an article's document embedding reads: its title and the start of its text."""
     return f"{title or ''}\n{text[:DOCUMENT_CHARACTERS]}"
+
+
+def _stated_offset(moment: datetime | None, extracted: Extracted, page: PageRecord) -> int | None:
+    """Minutes east of UTC the publication time taken was stated in: by the markup, or by hand."""
+    if moment is None:
+        return None
+    if extracted.markup_time is not None and moment == extracted.markup_time:
+        offset = extracted.markup_time.utcoffset()
+        return int(offset.total_seconds() // 60) if offset is not None else None
+    if page.hint_published_offset is not None and moment == page.hint_published:
+        return page.hint_published_offset
+    return None
 
 
 def _read_document(page: PageRecord, body_xpath: str | None = None) -> tuple[str | None, Extracted] | NoArticle:

@@ -131,7 +131,7 @@ def _page(item: str, config: Config, url: str | None, hints: dict, now: datetime
 def _is_known(page: PageRecord, stored: dict[str, tuple]) -> bool:
     known = stored.get(page.page_id)
     return known is not None and known == (hashlib.sha256(page.body).hexdigest(), page.hint_title,
-                                           page.hint_language, page.hint_published)
+                                           page.hint_language, page.hint_published, page.hint_published_offset)
 
 
 def _became(row: dict | None) -> str:
@@ -160,7 +160,9 @@ def ingest_stage(
     from veille.stages.process import process_stage
 
     now = datetime.now(timezone.utc)
-    hints = {"hint_language": language, "hint_title": title, "hint_published": published}
+    offset = published.utcoffset() if published is not None else None
+    hints = {"hint_language": language, "hint_title": title, "hint_published": published,
+             "hint_published_offset": int(offset.total_seconds() // 60) if offset is not None else None}
     summary = IngestSummary()
     pages: dict[str, tuple[str, PageRecord]] = {}
     for item in paths:
@@ -174,7 +176,8 @@ def ingest_stage(
         return summary
     store = Store(config.db)
     store.migrate()
-    stored = {row["page_id"]: (row["body_sha256"], row["hint_title"], row["hint_language"], row["hint_published"])
+    stored = {row["page_id"]: (row["body_sha256"], row["hint_title"], row["hint_language"], row["hint_published"],
+                               row["hint_published_offset"])
               for row in store.fetch("ingest_known_pages", {"ids": list(pages)})}
     new = {page_id: (item, page) for page_id, (item, page) in pages.items() if not _is_known(page, stored)}
     summary.known = [f"{item}: already stored as {page.url}" for page_id, (item, page) in pages.items()
