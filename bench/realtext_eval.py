@@ -8,7 +8,8 @@ page in a new warehouse, ``process`` (extraction, language, entities,
 relevance, passages, embeddings, stories), then ``cluster`` twice. It prints,
 per language, relevance precision and recall, stance agreement (the article's
 strongest stance, or "none" when it has none, against the label), with 95%
-Wilson intervals; the adjusted Rand index over all languages; translation
+Wilson intervals, and how many texts took the label's second stance instead
+(reported apart, never counted as right); the adjusted Rand index over all languages; translation
 pairs with the same strongest stance and in the same story; distinct texts
 wrongly put in one story; the largest emergent cluster's share of assigned
 passages; and what a second cluster run changed.
@@ -112,7 +113,7 @@ def report(outcomes: list[Outcome], extra: dict) -> str:
     from sklearn.metrics import adjusted_rand_score
 
     lines = ["| language | texts | relevance precision | relevance recall | stance agreement (all texts) "
-             "| stance agreement (relevant texts) |", "|---|---|---|---|---|---|"]
+             "| stance agreement (relevant texts) | the label's second stance instead |", "|---|---|---|---|---|---|---|"]
     for language in LANGUAGES:
         chosen = [o for o in outcomes if o.item.entry.language == language]
         if not chosen:
@@ -123,9 +124,10 @@ def report(outcomes: list[Outcome], extra: dict) -> str:
         agree = sum(o.stance == o.item.entry.stance for o in chosen)
         relevant = [o for o in chosen if o.item.entry.relevant]
         agree_relevant = sum(o.stance == o.item.entry.stance for o in relevant)
+        second = sum(o.stance != o.item.entry.stance and o.stance == o.item.entry.stance2 for o in chosen)
         lines.append(f"| {language} | {len(chosen)} | {ratio(true_positive, predicted)} | "
                      f"{ratio(true_positive, actual)} | {ratio(agree, len(chosen))} | "
-                     f"{ratio(agree_relevant, len(relevant))} |")
+                     f"{ratio(agree_relevant, len(relevant))} | {second} |")
     ari = adjusted_rand_score([o.item.entry.stance for o in outcomes], [o.stance for o in outcomes])
     lines.append(f"\nadjusted Rand index, strongest stance against labels, all texts: {ari:.3f}")
     hard = [o for o in outcomes if o.item.entry.hard_negative]
