@@ -93,7 +93,7 @@ def test_a_markup_time_with_its_offset_is_read_with_the_date():
     html, article = _extract("published-time-offset.html")
     assert article.markup_date == date(2026, 11, 23)
     assert article.markup_time == datetime.fromisoformat("2026-11-23T07:05:00+08:00")
-    found = publication_date(html, article.markup_date, article.head_text, "zh", FETCHED, None, article.markup_time)
+    found = publication_date(html, article.markup_date, article.head_text, "zh", FETCHED, markup_time=article.markup_time)
     assert found == datetime(2026, 11, 22, 23, 5, tzinfo=timezone.utc)
 
 

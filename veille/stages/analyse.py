@@ -37,6 +37,7 @@ from warehouse.records import (
 )
 from warehouse.store import DOCUMENT_HASH_PREFIX, text_hash
 
+HINTS_BASE_URL = "http://127.0.0.1"
 DOCUMENT_CHARACTERS = 800
 """How much of an article (after its title) its document embedding reads."""
 
@@ -52,7 +53,9 @@ class AnalyserSettings:
 
     @classmethod
     def from_config(cls, config: Config) -> AnalyserSettings:
-        registry = load_sources(config.crawl.sources)
+        # The hints are keyed by source name: a registry written for a server whose address is
+        # known only when it starts (the demo's placeholder) is read with any address.
+        registry = load_sources(config.crawl.sources, base_url=HINTS_BASE_URL)
         return cls(
             embedding=config.models.embedding,
             cache_dir=config.models.cache_dir,
