@@ -40,7 +40,6 @@ output.
 from __future__ import annotations
 
 import hashlib
-import re
 import tomllib
 from collections import Counter
 from collections.abc import Sequence
@@ -51,6 +50,7 @@ from typing import Literal
 import numpy as np
 
 from nlp.stances.keywords import class_keywords
+from nlp.stances.passages import sentences
 from nlp.stances.polarity import NEUTRAL, passage_polarity
 from nlp.stances.seeded import NO_STANCE, THRESHOLDS_PATH, SeededStances, Thresholds
 from nlp.topic import LANGUAGES, Topic
@@ -356,7 +356,9 @@ def _labels(
                 labels[language] = words
             continue
         nearest = max(members, key=lambda i: float(vectors[i] @ centroid))
-        sentence = next(iter(_SENTENCE_END.split(items[nearest].text.strip())), "").strip()
+        text = items[nearest].text
+        start, end = next(sentences(text, language), (0, len(text)))
+        sentence = text[start:end]
         limit = LABEL_CHARACTERS.get(language, LABEL_CHARACTERS_DEFAULT)
         if len(sentence) > limit:
             sentence = sentence[:limit].rsplit(" ", 1)[0] if language != "zh" else sentence[:limit]
@@ -364,8 +366,6 @@ def _labels(
         labels[language] = f"“{sentence}”" + (f" ({words})" if words else "")
     return labels
 
-
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
 
 
 def _keywords(
