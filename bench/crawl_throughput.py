@@ -156,7 +156,7 @@ def veille(base_url: str, out: str, workdir: Path) -> None:
 
     from crawlers.run import run_crawl
     from crawlers.sources import parse_sources
-    from veille.config import load_config
+    from core.config import load_config
     from warehouse.store import Store
 
     # As the command line does: Scrapy sets its loggers to DEBUG when a crawl

@@ -27,11 +27,11 @@ import numpy as np
 
 from bench.corpus import load_pages
 from nlp.stances.passages import sentences
-from veille.stages.analyse import Analyser, AnalyserSettings
+from pipeline.analyse import Analyser, AnalyserSettings
 from warehouse.records import PassageRecord
 from warehouse.store import Store, text_hash
 
-BATCH_PAGES = 64  # the process stage's default batch_size (veille/defaults.toml)
+BATCH_PAGES = 64  # the process stage's default batch_size (core/defaults.toml)
 
 
 def corpus_articles(per_language: int, min_chars: int = 20, max_chars: int = 600) -> list[list[PassageRecord]]:

@@ -41,9 +41,9 @@ from bench.corpus import load_pages
 from nlp.charset import decode_html
 from nlp.extraction import trafilatura_options
 from nlp.language import detect_language
-from veille.config import load_config
-from veille.stages.analyse import Analyser, AnalyserSettings
-from veille.stages.process import process_stage
+from core.config import load_config
+from pipeline.analyse import Analyser, AnalyserSettings
+from pipeline.process import process_stage
 from warehouse.records import PageRecord
 from warehouse.store import Store, page_id_for
 

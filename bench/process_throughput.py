@@ -18,8 +18,8 @@ import trafilatura
 
 from bench.corpus import load_pages
 from nlp.charset import decode_html
-from veille.config import load_config
-from veille.stages.analyse import Analyser, AnalyserSettings
+from core.config import load_config
+from pipeline.analyse import Analyser, AnalyserSettings
 from warehouse.records import PageRecord
 from warehouse.store import page_id_for
 

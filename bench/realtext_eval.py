@@ -61,9 +61,9 @@ class Outcome:
 
 def run_pipeline(texts: list[RealText], db: Path) -> tuple[list[Outcome], dict]:
     """Ingest, process and cluster ``texts`` in a new warehouse at ``db``; cluster again and compare."""
-    from veille.config import load_config
-    from veille.stages.cluster import cluster_stage
-    from veille.stages.process import process_stage
+    from core.config import load_config
+    from pipeline.cluster import cluster_stage
+    from pipeline.process import process_stage
     from warehouse.records import PageRecord
     from warehouse.store import Store, page_id_for
 

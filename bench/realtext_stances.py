@@ -53,7 +53,7 @@ def main() -> None:
     from nlp.stances.seeded import SeededStances, Thresholds
     from nlp.stances.taxonomy import Taxonomy
     from nlp.topic import Topic
-    from veille.config import load_config
+    from core.config import load_config
 
     config = load_config()
     encoder = load_encoder(config.models.embedding, config.models.cache_dir)

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nlp.relevance import DEFAULT_PATH, FEATURES, Evidence, RelevanceModel, RelevanceScorer
-from veille.config import load_config
-from veille.stages.analyse import Analyser, AnalyserSettings, document_text
+from core.config import load_config
+from pipeline.analyse import Analyser, AnalyserSettings, document_text
 
 DEV_SET = Path(__file__).resolve().parents[1] / "tests" / "nlp" / "data" / "relevance_dev.toml"
 LANGUAGES = ("en", "fr", "zh")

@@ -8,7 +8,7 @@ unit vectors of the default encoder's dimension, 60% near the seeded stances'
 centroids, 15% near eight off-taxonomy topics (emergent clusters) and 25%
 scattered (they wait), and whose texts are drawn from a small vocabulary per
 language. Then a fresh child process runs the real cluster stage
-(``veille.stages.cluster.cluster_stage``) on an empty warehouse twice (the
+(``pipeline.cluster.cluster_stage``) on an empty warehouse twice (the
 second gives the fixed cost: loading the encoder, fitting the seeded
 classifier) and then on the synthetic one. Time and peak RSS above the fixed
 cost's are reported, with the time per passage against the smallest size's:
@@ -105,8 +105,8 @@ def _peak_rss_mb() -> float:
 
 def measure(db: Path, empty: Path) -> dict[str, float]:
     """Run the cluster stage on ``empty`` then on ``db`` (twice), in this process."""
-    from veille.config import load_config
-    from veille.stages.cluster import cluster_stage
+    from core.config import load_config
+    from pipeline.cluster import cluster_stage
 
     settings = empty.parent / "veille.toml"
     settings.parent.mkdir(parents=True, exist_ok=True)

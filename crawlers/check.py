@@ -13,7 +13,7 @@ from crawlers.feeds import MalformedFeed, parse_feed, parse_sitemap
 from crawlers.middlewares import is_internal
 from crawlers.run import user_agent
 from crawlers.sources import Source, SourceRegistry
-from veille.config import CrawlConfig
+from core.config import CrawlConfig
 
 
 class _InternalRedirect(urllib.error.URLError):

@@ -16,8 +16,8 @@ from crawlers.items import PageItem
 from crawlers.logs import quiet_failure_logs
 from crawlers.sources import Source
 from crawlers.spiders.news import NewsSpider
-from veille.config import CrawlConfig
-from veille.progress import Progress
+from core.config import CrawlConfig
+from core.progress import Progress
 from warehouse.records import SourceAttempt
 from warehouse.store import Store
 
@@ -133,7 +133,7 @@ def run_crawl(
     ``extra_settings`` are Scrapy settings laid over veille's (the benchmark
     adds its measuring extension this way).
     """
-    from veille.errors import VeilleError
+    from core.errors import VeilleError
 
     if not sources:
         raise VeilleError("no sources to crawl")

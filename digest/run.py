@@ -10,7 +10,7 @@ from digest.compose import compose, subject, write_preview
 from digest.data import gather
 from digest.send import DigestSendError, SendResult, send_digest
 from digest.weeks import IsoWeek, last_complete_week
-from veille.config import DigestConfig, SmtpConfig
+from core.config import DigestConfig, SmtpConfig
 from warehouse.store import Store
 
 

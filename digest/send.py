@@ -25,8 +25,8 @@ from email.utils import getaddresses
 from pathlib import Path
 
 from digest.weeks import IsoWeek
-from veille.config import SmtpConfig
-from veille.errors import VeilleError
+from core.config import SmtpConfig
+from core.errors import VeilleError
 from warehouse.db import WarehouseError
 from warehouse.digests import DigestLog
 

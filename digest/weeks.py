@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
-from veille.errors import VeilleError
+from core.errors import VeilleError
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 FORMAT_HINT = "YYYY-Www, e.g. 2026-W48"

@@ -18,13 +18,35 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Protocol
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 from murmurhash.mrmr import hash_unicode
 
-from warehouse.records import StoryInput
+
+
+class StoryInput(Protocol):
+    """What grouping reads of one article (the warehouse's story rows have these fields)."""
+
+    @property
+    def article_id(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def published_at(self) -> datetime | None: ...
+    @property
+    def text(self) -> str | None:
+        """Needed only when ``signature`` is None."""
+    @property
+    def vector(self) -> np.ndarray | None:
+        """The document embedding; None for an article that names no entity."""
+    @property
+    def entity_ids(self) -> frozenset[str]: ...
+    @property
+    def signature(self) -> bytes | None:
+        """The text's MinHash signature (``signature()``), when stored."""
 
 
 @dataclass(frozen=True)

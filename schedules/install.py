@@ -18,8 +18,8 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
-from veille.config import Config, host_zone_name
-from veille.errors import VeilleError
+from core.config import Config, host_zone_name
+from core.errors import VeilleError
 
 UNITS = ("veille-nightly.service", "veille-nightly.timer", "veille-weekly.service", "veille-weekly.timer")
 

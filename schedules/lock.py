@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO
 
-from veille.errors import VeilleError
+from core.errors import VeilleError
 
 log = logging.getLogger("veille.lock")
 POLL_SECONDS = 1.0

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from schedules.lock import job_lock
 from schedules.record import JobFailed, recorded
-from veille.config import Config
+from core.config import Config
 
 
 def run_nightly(config: Config) -> Iterator[str]:
@@ -15,9 +15,9 @@ def run_nightly(config: Config) -> Iterator[str]:
     When every source failed to crawl, processing and clustering still run over
     what earlier runs stored, and the job then fails (JobFailed) with the closing line.
     """
-    from veille.stages.cluster import cluster_stage
-    from veille.stages.crawl import crawl_stage
-    from veille.stages.process import process_stage
+    from pipeline.cluster import cluster_stage
+    from pipeline.crawl import crawl_stage
+    from pipeline.process import process_stage
 
     with recorded(config, "nightly") as run:
         with job_lock(config.data_dir, "veille nightly"):

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from veille.config import Config
-from veille.errors import VeilleError
+from core.config import Config
+from core.errors import VeilleError
 from warehouse.store import Store
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from croniter import croniter
 
-from veille.config import Config
+from core.config import Config
 
 log = logging.getLogger("veille.schedule")
 

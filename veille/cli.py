@@ -31,8 +31,8 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     from nlp.entities.pipelines import ModelNotInstalledError
     from nlp.stances.taxonomy import TaxonomyError
     from nlp.topic import TopicError
-    from veille.config import ConfigError
-    from veille.errors import VeilleError
+    from core.config import ConfigError
+    from core.errors import VeilleError
     from warehouse.db import WarehouseError
 
     return (ConfigError, SourceRegistryError, WarehouseError, VeilleError, EncoderUnavailableError,
@@ -90,7 +90,7 @@ class Context:
 
     @functools.cached_property
     def config(self):
-        from veille.config import load_config
+        from core.config import load_config
 
         return load_config(self.config_path, self.db)
 
@@ -117,7 +117,7 @@ def main(ctx: click.Context, db: Path | None, config_path: Path | None, verbose:
     Explore:     veille query "SELECT language, count(*) FROM articles GROUP BY ALL"
     """
     if log_file is not None:
-        from veille.logfile import send_output_to
+        from core.logfile import send_output_to
 
         try:
             send_output_to(log_file, sys.argv[1:])
@@ -170,7 +170,7 @@ def crawl(ctx: Context, source_names: tuple[str, ...], sources_file: Path | None
       veille crawl --source numerama --source 36kr --since 2026-11-01
       veille crawl --sources my-sources.toml --max-pages 200
     """
-    from veille.stages.crawl import crawl_stage
+    from pipeline.crawl import crawl_stage
 
     summary = crawl_stage(ctx.config, list(source_names), sources_file, _parse_date(since), max_pages)
     click.echo(summary.line())
@@ -190,7 +190,7 @@ def process(ctx: Context, reprocess: bool) -> None:
       veille process
       veille process --reprocess
     """
-    from veille.stages.process import process_stage
+    from pipeline.process import process_stage
 
     click.echo(process_stage(ctx.config, reprocess=reprocess).line())
 
@@ -205,7 +205,7 @@ def cluster(ctx: Context) -> None:
     Example:
       veille cluster
     """
-    from veille.stages.cluster import cluster_stage
+    from pipeline.cluster import cluster_stage
 
     click.echo(cluster_stage(ctx.config).line())
 
@@ -288,7 +288,7 @@ def ingest(ctx: Context, paths: tuple[str, ...], url: str | None, language: str 
       veille ingest note.txt --url https://example.org/a --language fr --published 2026-11-20T09:30+01:00
       veille ingest https://www.example.com/news/open-weights.html
     """
-    from veille.stages.ingest import ingest_stage
+    from pipeline.ingest import ingest_stage
 
     if not paths:
         raise click.UsageError("give at least one file or URL")
@@ -342,7 +342,7 @@ def explain(ctx: Context, article: str) -> None:
     Example:
       veille explain https://example.org/2026/11/deepseek-censorship
     """
-    from veille.stages.explain import explain_article
+    from pipeline.explain import explain_article
 
     click.echo(explain_article(ctx.config, article))
 
@@ -364,7 +364,7 @@ def status(ctx: Context, fmt: str, check: bool) -> None:
     """
     import json
 
-    from veille.status import gather_status, status_lines
+    from pipeline.status import gather_status, status_lines
 
     report = gather_status(ctx.config)
     if fmt == "json":
@@ -560,7 +560,7 @@ def demo(ctx: Context, out_dir: Path) -> None:
     Example:
       veille demo
     """
-    from veille.stages.demo import run_demo
+    from veille.demo import run_demo
 
     explicit_db = ctx.db or (Path(os.environ["VEILLE_DB"]) if os.environ.get("VEILLE_DB") else None)
     for line in run_demo(ctx.config, out_dir, db=explicit_db):

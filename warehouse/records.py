@@ -119,7 +119,7 @@ class ProcessedPage:
 
 
 @dataclass(frozen=True)
-class StoryInput:
+class StoryRow:
     article_id: str
     language: str
     published_at: datetime | None

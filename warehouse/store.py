@@ -30,7 +30,7 @@ from warehouse.records import (
     PassageStance,
     ProcessedPage,
     SourceAttempt,
-    StoryInput,
+    StoryRow,
 )
 from warehouse.sqlfiles import query
 
@@ -304,13 +304,13 @@ class Store:
         with self._write() as connection:
             self._insert_embeddings(connection, embeddings)
 
-    def story_inputs(self, model_id: str) -> list[StoryInput]:
+    def story_inputs(self, model_id: str) -> list[StoryRow]:
         with self._read() as connection:
             rows = connection.execute(
                 query("story_inputs"), {"model_id": model_id, "prefix": DOCUMENT_HASH_PREFIX}
             ).fetchall()
         return [
-            StoryInput(
+            StoryRow(
                 article_id=article_id,
                 language=language,
                 published_at=published_at,

@@ -10,7 +10,7 @@ import pytest
 from crawlers.run import scrapy_settings
 from crawlers.sources import load_sources
 from crawlers.urls import normalise_url
-from veille.config import load_config
+from core.config import load_config
 
 DATA = Path(__file__).with_name("data")
 

@@ -16,7 +16,7 @@ from aiosmtpd.smtp import Envelope
 
 from digest.data import DigestData, gather
 from digest.weeks import IsoWeek
-from veille.config import SmtpConfig
+from core.config import SmtpConfig
 from warehouse.store import Store
 
 DATA = Path(__file__).parent / "data"

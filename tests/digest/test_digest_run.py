@@ -9,8 +9,8 @@ from PIL import Image
 
 from digest.run import build_digest
 from digest.send import DigestSendError
-from veille.config import DigestConfig
-from veille.errors import VeilleError
+from core.config import DigestConfig
+from core.errors import VeilleError
 
 AFTER_THE_WEEK = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)  # Wednesday of 2026-W49
 CHROMIUM = Path("/usr/bin/chromium")

@@ -82,8 +82,8 @@ def test_the_explanation_names_the_evidence():
 def test_team_held_out_precision_and_recall_floors():
     """The team's own sentences: a unit test of the whole relevance path, not evidence of quality."""
     from bench.relevance_eval import evidence_for, load_dev_set, scores, split
-    from veille.config import load_config
-    from veille.stages.analyse import Analyser, AnalyserSettings
+    from core.config import load_config
+    from pipeline.analyse import Analyser, AnalyserSettings
 
     with FLOORS.open("rb") as handle:
         floors = tomllib.load(handle)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from nlp.stories import StoryThresholds, group_stories
-from warehouse.records import StoryInput
+from warehouse.records import StoryRow
 
 DATA = Path(__file__).with_name("data") / "stories.toml"
 
@@ -21,13 +21,13 @@ def articles() -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def inputs(articles, tmp_path_factory) -> list[StoryInput]:
+def inputs(articles, tmp_path_factory) -> list[StoryRow]:
     from nlp.embeddings import load_encoder
 
     encoder = load_encoder("use-multilingual", tmp_path_factory.mktemp("models"))
     vectors = encoder.encode([f"{a['title']}\n{a['text'][:800]}" for a in articles])
     return [
-        StoryInput(article_id=a["id"], language=a["language"], published_at=a["published"], text=a["text"],
+        StoryRow(article_id=a["id"], language=a["language"], published_at=a["published"], text=a["text"],
                    vector=vector, entity_ids=frozenset(a["entities"]))
         for a, vector in zip(articles, vectors)
     ]
@@ -66,7 +66,7 @@ def test_a_translation_outside_the_window_joins_when_the_window_is_wider(inputs)
 @pytest.mark.slow  # loads the multilingual embedding model
 def test_no_shared_entity_means_no_cross_language_link(inputs):
     stripped = [
-        StoryInput(i.article_id, i.language, i.published_at, i.text, i.vector,
+        StoryRow(i.article_id, i.language, i.published_at, i.text, i.vector,
                    frozenset() if i.language != "en" else i.entity_ids)
         for i in inputs
     ]
@@ -77,7 +77,7 @@ def test_no_shared_entity_means_no_cross_language_link(inputs):
 
 @pytest.mark.slow  # loads the multilingual embedding model
 def test_undated_articles_are_still_compared(inputs):
-    undated = [StoryInput(i.article_id, i.language, None if i.language == "zh" else i.published_at, i.text,
+    undated = [StoryRow(i.article_id, i.language, None if i.language == "zh" else i.published_at, i.text,
                           i.vector, i.entity_ids) for i in inputs]
     assert group_stories(undated)["e-zh-translation"] == "a-en-original"
 
@@ -89,7 +89,7 @@ def test_no_articles_no_stories():
 @pytest.mark.slow  # loads the multilingual embedding model
 def test_articles_without_a_document_embedding_still_group_as_near_duplicates(inputs):
     """An article that names no entity is not embedded; its syndicated copies still join it."""
-    unembedded = [StoryInput(i.article_id, i.language, i.published_at, i.text, None, frozenset()) for i in inputs]
+    unembedded = [StoryRow(i.article_id, i.language, i.published_at, i.text, None, frozenset()) for i in inputs]
     story_ids = group_stories(unembedded)
     assert story_ids["c-en-near-duplicate"] == "a-en-original"
     assert story_ids["d-fr-translation"] == "d-fr-translation"

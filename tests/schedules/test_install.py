@@ -10,7 +10,7 @@ import subprocess
 import duckdb
 import pytest
 
-from veille.logfile import rotate
+from core.logfile import rotate
 
 _VARIABLE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
 

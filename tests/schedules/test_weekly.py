@@ -8,7 +8,7 @@ import pytest
 
 from digest.send import DigestSendError
 from schedules.weekly import run_weekly
-from veille.config import load_config
+from core.config import load_config
 
 WEDNESDAY_W49 = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
 WEDNESDAY_W51 = datetime(2026, 12, 16, 9, 0, tzinfo=timezone.utc)

@@ -14,8 +14,8 @@ import textwrap
 
 import numpy as np
 
-from veille.config import Config
-from veille.errors import VeilleError
+from core.config import Config
+from core.errors import VeilleError
 from warehouse.store import DOCUMENT_HASH_PREFIX, Store
 
 CLOSEST = 3

@@ -14,9 +14,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from veille.config import load_config
-from veille.stages.analyse import nlp_version
-from veille.stages.process import process_stage
+from core.config import load_config
+from pipeline.analyse import nlp_version
+from pipeline.process import process_stage
 from warehouse.records import PageRecord
 from warehouse.store import Store, page_id_for
 
@@ -80,7 +80,7 @@ def test_only_new_or_out_of_date_pages_are_processed(db, monkeypatch):
     assert process_stage(config).pages == 3  # only the new ones
     assert process_stage(config, reprocess=True).pages == 9  # everything again
     assert process_stage(config).pages == 0
-    monkeypatch.setattr("veille.stages.process.nlp_version", lambda: "a later version")
+    monkeypatch.setattr("pipeline.process.nlp_version", lambda: "a later version")
     assert process_stage(config).pages == 9  # out of date
     assert {v for (v,) in rows(db, "SELECT DISTINCT nlp_version FROM articles")} == {"a later version"}
     checks = consistency(db)

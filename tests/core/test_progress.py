@@ -4,7 +4,7 @@ import io
 import logging
 import re
 
-from veille.progress import Progress
+from core.progress import Progress
 
 LINE = re.compile(r"^process: progress done=(\d+) total=10 unit=pages rate=[\d.]+/s elapsed=[\d.]+s eta=\d+s$")
 
@@ -17,7 +17,7 @@ class Terminal(io.StringIO):
 
 
 def test_plain_log_lines_at_the_first_step_every_interval_and_the_end(caplog):
-    caplog.set_level(logging.INFO, logger="veille.progress")
+    caplog.set_level(logging.INFO, logger="core.progress")
     with Progress("process", 10, unit="pages", stream=io.StringIO(), interval=3600) as progress:
         for _ in range(5):
             progress.advance(2)
@@ -26,7 +26,7 @@ def test_plain_log_lines_at_the_first_step_every_interval_and_the_end(caplog):
 
 
 def test_every_step_is_logged_when_the_interval_is_zero(caplog):
-    caplog.set_level(logging.INFO, logger="veille.progress")
+    caplog.set_level(logging.INFO, logger="core.progress")
     with Progress("process", 10, unit="pages", stream=io.StringIO(), interval=0) as progress:
         progress.advance(4)
         progress.advance(6)
@@ -34,7 +34,7 @@ def test_every_step_is_logged_when_the_interval_is_zero(caplog):
 
 
 def test_an_unknown_total_logs_counts_and_rate(caplog):
-    caplog.set_level(logging.INFO, logger="veille.progress")
+    caplog.set_level(logging.INFO, logger="core.progress")
     with Progress("crawl", None, unit="pages", stream=io.StringIO(), interval=0) as progress:
         progress.advance(3)
     assert re.fullmatch(r"crawl: progress done=3 unit=pages rate=[\d.]+/s elapsed=[\d.]+s",
@@ -42,7 +42,7 @@ def test_an_unknown_total_logs_counts_and_rate(caplog):
 
 
 def test_a_terminal_gets_a_bar_and_no_log_lines(caplog):
-    caplog.set_level(logging.INFO, logger="veille.progress")
+    caplog.set_level(logging.INFO, logger="core.progress")
     terminal = Terminal()
     with Progress("process", 10, unit="pages", stream=terminal) as progress:
         progress.advance(10)

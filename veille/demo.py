@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from veille.config import Config, load_config
+from core.config import Config, load_config
 from veille.demo_server import DEMO_SITE, SiteServer
 
 DEMO_PORT = 48848
@@ -26,9 +26,9 @@ def demo_config(base: Config | None, out_dir: Path, db: Path | None) -> Config:
 
 def run_demo(base: Config | None, out_dir: Path, db: Path | None = None) -> Iterator[str]:
     from digest.run import build_digest
-    from veille.stages.cluster import cluster_stage
-    from veille.stages.crawl import crawl_stage
-    from veille.stages.process import process_stage
+    from pipeline.cluster import cluster_stage
+    from pipeline.crawl import crawl_stage
+    from pipeline.process import process_stage
     from warehouse.store import Store
 
     started = time.monotonic()

@@ -25,7 +25,7 @@ from nlp.dates import publication_date
 from nlp.extraction import Extracted, NoArticle, extract, is_long_enough
 from nlp.language import ANALYSED, chinese_script, detect_language
 from nlp.stories import signature as story_signature
-from veille.config import Config
+from core.config import Config
 from warehouse.records import (
     ArticleRecord,
     CandidateRecord,

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from nlp.errors import ModelUnavailableError
-from veille.config import Config
-from veille.errors import VeilleError
-from veille.progress import Progress
-from veille.stages.analyse import Analyser, AnalyserSettings, nlp_version
+from core.config import Config
+from core.errors import VeilleError
+from core.progress import Progress
+from pipeline.analyse import Analyser, AnalyserSettings, nlp_version
 from warehouse.records import PageRecord, ProcessedPage
 from warehouse.store import EPOCH, Store
 

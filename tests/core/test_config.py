@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from veille.config import ConfigError, load_config
+from core.config import ConfigError, load_config
 
 DATA = Path(__file__).with_name("data")
 

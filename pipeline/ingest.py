@@ -20,8 +20,8 @@ from urllib.parse import unquote, urlsplit
 
 from crawlers.middlewares import is_internal
 from crawlers.urls import normalise_url
-from veille.config import Config
-from veille.stages.sniff import refusal
+from core.config import Config
+from pipeline.sniff import refusal
 from warehouse.records import PageRecord
 from warehouse.store import Store, page_id_for
 
@@ -157,7 +157,7 @@ def ingest_stage(
     published: datetime | None = None,
 ) -> IngestSummary:
     """Check and store the documents as pages, then run the process stage over them."""
-    from veille.stages.process import process_stage
+    from pipeline.process import process_stage
 
     now = datetime.now(timezone.utc)
     offset = published.utcoffset() if published is not None else None

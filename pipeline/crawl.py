@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from veille.config import Config
+from core.config import Config
 from warehouse.store import Store
 
 

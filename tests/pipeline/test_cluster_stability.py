@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from nlp.embeddings import Encoder, load_encoder
-from veille.config import Config, load_config
-from veille.stages.cluster import cluster_stage
+from core.config import Config, load_config
+from pipeline.cluster import cluster_stage
 from warehouse.records import ArticleRecord, EmbeddingRecord, PassageRecord, ProcessedPage
 from warehouse.store import Store, text_hash
 

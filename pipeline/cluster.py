@@ -14,8 +14,8 @@ from datetime import datetime, timedelta, timezone
 
 import numpy as np
 
-from veille.config import Config
-from veille.errors import VeilleError
+from core.config import Config
+from core.errors import VeilleError
 from warehouse.records import ClusterRecord, PassageStance
 from warehouse.store import Store
 

@@ -15,7 +15,7 @@ import time
 from types import TracebackType
 from typing import TextIO
 
-log = logging.getLogger("veille.progress")
+log = logging.getLogger("core.progress")
 
 LOG_INTERVAL_SECONDS = 5.0
 

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from veille.config import Config
+from core.config import Config
 
 RUNS_PER_JOB = 3
 JOBS = ("nightly", "weekly")
@@ -45,7 +45,7 @@ class Status:
 def gather_status(config: Config) -> Status:
     """Read everything ``veille status`` shows; sources in the registry never crawled are listed too."""
     from crawlers.sources import SourceRegistryError, load_sources
-    from veille.stages.analyse import nlp_version
+    from pipeline.analyse import nlp_version
     from warehouse.db import WarehouseError
     from warehouse.store import Store
 

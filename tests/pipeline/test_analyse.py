@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from veille.config import load_config
-from veille.stages.analyse import Analyser, AnalyserSettings
+from core.config import load_config
+from pipeline.analyse import Analyser, AnalyserSettings
 from warehouse.records import PageRecord
 from warehouse.store import page_id_for
 

@@ -182,7 +182,7 @@ def load_config(config_path: Path | None = None, db_path: Path | None = None) ->
     unless named explicitly); ``db_path`` to ``$VEILLE_DB`` then
     ``data/veille.duckdb``. Relative paths in the file are relative to the file.
     """
-    defaults = tomllib.loads(resources.files("veille").joinpath("defaults.toml").read_text("utf-8"))
+    defaults = tomllib.loads(resources.files("core").joinpath("defaults.toml").read_text("utf-8"))
     explicit = config_path is not None or "VEILLE_CONFIG" in os.environ
     path = config_path or Path(os.environ.get("VEILLE_CONFIG", DEFAULT_CONFIG))
     user: dict[str, Any] = {}

@@ -1,0 +1,1 @@
+"""The stages composed: crawl, process, cluster, ingest, explain, status."""
