@@ -1,6 +1,6 @@
 """Decoding raw HTML bytes with the right charset.
 
-The order follows the HTML standard: a byte-order mark, then the HTTP header,
+The order follows the HTML standard (w3lib reads the declarations): a byte-order mark, then the HTTP header,
 then ``<meta charset>`` / ``<meta http-equiv>``, and statistical detection
 (charset-normalizer) only when none of these decodes the bytes. A declared
 charset that does not decode the bytes is not trusted (a server that says
@@ -10,32 +10,16 @@ superset, and Latin-1 labels as Windows-1252, as browsers do.
 
 from __future__ import annotations
 
-import codecs
 import re
 
 from charset_normalizer import from_bytes
+from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
 
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-_SUPERSETS = {
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-    "big5": "big5hkscs",
-    "latin_1": "cp1252",
-    "iso8859-1": "cp1252",
-    "ascii": "cp1252",
-}
-_META = re.compile(
-    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([a-zA-Z0-9_\-:.]+)""",
+_WRAPPER_ENCODING = re.compile(
+    rb"""\A\s*<[a-zA-Z][^>]*?\sencoding\s*=\s*["']\s*([a-zA-Z0-9_\-:.]+)""",
     re.IGNORECASE,
 )
-_XML_ENCODING = re.compile(
-    rb"""\A\s*<[?a-zA-Z][^>]*?\sencoding\s*=\s*["']\s*([a-zA-Z0-9_\-:.]+)""",
-    re.IGNORECASE,
-)
+"""The ``encoding`` of a wrapper element before ``<html>``, as archived pages carry."""
 MAX_REPLACEMENT_RATE = 0.001
 """Share of undecodable bytes up to which a declared charset is still trusted.
 
@@ -47,24 +31,22 @@ declaration fails on most non-ASCII bytes, far above this rate.
 
 
 def normalise_charset(label: str | None) -> str | None:
-    """The Python codec to use for a declared label, or None if unknown."""
+    """The Python codec to use for a declared label (its browser superset), or None if unknown."""
     if not label:
         return None
-    try:
-        name = codecs.lookup(label.strip().strip("\"'")).name
-    except LookupError:
-        return None
-    return _SUPERSETS.get(name, name)
+    return resolve_encoding(label.strip().strip("\"'"))
 
 
 def meta_charset(body: bytes) -> str | None:
-    """The charset declared in the first 4 KB of the document, if any.
+    """The codec declared in the first 4 KB of the document, if any.
 
-    ``<meta charset>`` or ``<meta http-equiv>``, else the ``encoding`` of an
-    XML declaration or of a wrapper element before ``<html>`` (archived pages).
+    ``<meta charset>``, ``<meta http-equiv>`` or an XML declaration (w3lib reads
+    them as browsers do), else the ``encoding`` of a wrapper element before ``<html>``.
     """
-    match = _META.search(body[:4096]) or _XML_ENCODING.search(body[:1024])
-    return match.group(1).decode("ascii", "ignore") if match else None
+    if declared := html_body_declared_encoding(body[:4096]):
+        return declared
+    match = _WRAPPER_ENCODING.search(body[:1024])
+    return normalise_charset(match.group(1).decode("ascii", "ignore")) if match else None
 
 
 def _decodes(body: bytes, codec: str) -> str | None:
@@ -83,10 +65,10 @@ def _mostly_decodes(body: bytes, codec: str) -> str | None:
 
 def decode_html(body: bytes, header_charset: str | None = None) -> tuple[str, str]:
     """Return ``(text, codec)`` for raw HTML bytes."""
-    for bom, codec in _BOMS:
-        if body.startswith(bom):
-            return body[len(bom):].decode(codec, errors="replace"), codec
-    declared = [c for c in (normalise_charset(header_charset), normalise_charset(meta_charset(body))) if c]
+    codec, bom = read_bom(body)
+    if codec:
+        return body[len(bom):].decode(codec, errors="replace"), codec
+    declared = [c for c in (normalise_charset(header_charset), meta_charset(body)) if c]
     # Bytes that are valid UTF-8 are UTF-8 whatever a wrong declaration says; only
     # then may a declared charset decode with a few stray bytes.
     attempts = [(_decodes, c) for c in declared] + [(_decodes, "utf-8")] + [(_mostly_decodes, c) for c in declared]

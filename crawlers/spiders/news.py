@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timezone
 from typing import Any
@@ -19,7 +18,9 @@ from scrapy.exceptions import (
     IgnoreRequest,
     ResponseDataLossError,
 )
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
+from scrapy.linkextractors import LinkExtractor
+from scrapy.selector import Selector
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.defer import CancelledError
 from twisted.internet.error import (
@@ -29,6 +30,7 @@ from twisted.internet.error import (
     TimeoutError as TwistedTimeout,
 )
 from twisted.python.failure import Failure
+from w3lib.encoding import http_content_type_encoding
 
 from crawlers.failures import describe_error, is_tls_error
 from crawlers.feeds import FeedEntry, MalformedFeed, parse_feed, parse_sitemap
@@ -43,20 +45,17 @@ QUIET_OUTCOMES = frozenset({"robots_denied", "ignored"})
 """Failures that are the crawler's own choice: counted, not logged one by one."""
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-_CANONICAL = re.compile(
-    r"""<link\b[^>]*\brel\s*=\s*["']?canonical["']?[^>]*>""", re.IGNORECASE
-)
-_HREF = re.compile(r"""\bhref\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
-_LINK = re.compile(r"""<a\b[^>]*\bhref\s*=\s*["']([^"'#]+)""", re.IGNORECASE)
+_CANONICAL = ("//link[contains(concat(' ', normalize-space(translate(@rel, 'CANONIL', 'canonil')), ' '), "
+              "' canonical ')]/@href")
+"""``rel`` is a list of tokens, matched without regard to case."""
 
 
 def canonical_link(html: str, base_url: str) -> str | None:
     """The page's ``<link rel="canonical">`` when it stays on the same host."""
-    tag = _CANONICAL.search(html[:50_000])
-    href = _HREF.search(tag.group(0)) if tag else None
-    if not href:
+    href = Selector(text=html).xpath(_CANONICAL).get()
+    if not href or not href.strip():
         return None
-    url = urljoin(base_url, href.group(1).strip())
+    url = urljoin(base_url, href.strip())
     return url if urlsplit(url).hostname == urlsplit(base_url).hostname else None
 
 
@@ -184,12 +183,12 @@ class NewsSpider(Spider):
     def parse_listing(self, response: Response) -> Iterator[Request]:
         source = self.sources[response.meta["source"]]
         self.count(source.name, "listing_fetched")
-        pattern = re.compile(response.meta["link_pattern"])
         text, _ = decode_html(response.body, _header_charset(response))
-        for href in dict.fromkeys(_LINK.findall(text)):
-            url = urljoin(response.url, href)
-            if pattern.search(url):
-                yield from self._follow(FeedEntry(url), response.url, source)
+        links = LinkExtractor(allow=response.meta["link_pattern"]).extract_links(
+            HtmlResponse(response.url, body=text, encoding="utf-8")
+        )
+        for link in links:
+            yield from self._follow(FeedEntry(link.url), response.url, source)
 
     def _follow(self, entry: FeedEntry, base_url: str, source: Source) -> Iterator[Request]:
         url = normalise_url(urljoin(base_url, entry.url))
@@ -286,6 +285,4 @@ def classify_failure(failure: Failure) -> str:
 
 
 def _header_charset(response: Response) -> str | None:
-    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
-    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type, re.IGNORECASE)
-    return match.group(1) if match else None
+    return http_content_type_encoding((response.headers.get(b"Content-Type") or b"").decode("latin-1"))
