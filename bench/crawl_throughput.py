@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import tomlkit
+
 CONCURRENCY = 16
 _PARAGRAPH = ("Open-weight models change how laboratories compete: a release under a permissive "
               "licence lets anyone run, study and adapt the model, and rivals answer within weeks. ")
@@ -165,12 +167,12 @@ def veille(base_url: str, out: str, workdir: Path) -> None:
     handler.setLevel(logging.WARNING)
     logging.root.addHandler(handler)
     config_file = workdir / "veille.toml"
-    config_file.write_text(
-        f"[crawl]\ndownload_delay = 0.0\nconcurrency_per_domain = {CONCURRENCY}\ndownload_timeout = 30.0\n")
+    config_file.write_text(tomlkit.dumps(
+        {"crawl": {"download_delay": 0.0, "concurrency_per_domain": CONCURRENCY, "download_timeout": 30.0}}))
     config = load_config(config_file, workdir / "veille.duckdb")
-    registry = parse_sources(
-        f'[[source]]\nname = "bench"\nlanguage = "en"\nhomepage = "{base_url}/"\n'
-        f'sitemaps = ["{base_url}/sitemap.xml"]\nallow_private_network = true\n', "bench")
+    registry = parse_sources(tomlkit.dumps({"source": [{
+        "name": "bench", "language": "en", "homepage": f"{base_url}/", "sitemaps": [f"{base_url}/sitemap.xml"],
+        "allow_private_network": True}]}), "bench")
     store = Store(config.db)
     store.migrate()
     summary = run_crawl(config.crawl, store, list(registry.sources),

@@ -35,6 +35,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+import tomlkit
 import trafilatura
 
 from bench.corpus import load_pages
@@ -101,7 +102,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "veille.duckdb"
         config_file = Path(folder) / "veille.toml"
-        config_file.write_text(f"[process]\nworkers = {args.workers}\n", encoding="utf-8")
+        config_file.write_text(tomlkit.dumps({"process": {"workers": args.workers}}), encoding="utf-8")
         store = Store(db)
         store.migrate()
         for start in range(0, len(records), 500):

@@ -24,6 +24,7 @@ from collections import defaultdict
 from dataclasses import replace
 
 import numpy as np
+import tomlkit
 
 from bench.realtext import NONE, load
 from nlp.stances.seeded import THRESHOLDS_PATH
@@ -106,20 +107,10 @@ def main() -> None:
 
 
 def write(model_id: str, **values: float) -> None:
-    """Set ``values`` in the model's table of thresholds.toml, keeping the rest of the file."""
-    text = THRESHOLDS_PATH.read_text(encoding="utf-8")
-    header = f'[model."{model_id}"]'
-    start = text.index(header)
-    end = text.find("\n[", start + len(header))
-    end = len(text) if end < 0 else end
-    table = text[start:end]
-    for key, value in values.items():
-        line = f"{key} = {value}"
-        table, found = re.subn(rf"(?m)^{key} = .*$", line, table)
-        if not found:
-            table = table.replace(header, f"{header}\n{line}", 1)
-    THRESHOLDS_PATH.write_text(text[:start] + table + text[end:], encoding="utf-8")
-
+    """Set ``values`` in the model's table of thresholds.toml, keeping the rest of the file and its comments."""
+    document = tomlkit.parse(THRESHOLDS_PATH.read_text(encoding="utf-8"))
+    document["model"][model_id].update(values)
+    THRESHOLDS_PATH.write_text(tomlkit.dumps(document), encoding="utf-8")
 
 if __name__ == "__main__":
     main()

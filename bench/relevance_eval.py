@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import tomlkit
+
 from nlp.relevance import DEFAULT_PATH, FEATURES, Evidence, RelevanceModel, RelevanceScorer
 from core.config import load_config
 from pipeline.analyse import Analyser, AnalyserSettings, document_text
@@ -123,24 +125,24 @@ def scores(items: Sequence[Labelled], evidence: Sequence[Evidence], scorer: Rele
 
 
 def write_model(model: RelevanceModel, path: Path = DEFAULT_PATH) -> None:
-    saturation = "\n".join(f"{name} = {count}" for name, count in model.saturation.items())
-    coefficients = "\n".join(f"{name} = {model.coefficients[name]:.4f}" for name in FEATURES)
-    path.write_text(
-        "# Topic relevance: a logistic regression over the evidence (see nlp/relevance.py).\n"
-        "# Written by `python -m bench.relevance_eval --write`, fitted on the dev split of the real texts\n"
-        "# (bench/realtext) and the calibration half of tests/nlp/data/relevance_dev.toml;\n"
-        "# edit by refitting, not by hand.\n\n"
-        "[saturation]   # counts at which each kind of evidence counts fully\n"
-        f"{saturation}\n\n"
-        "[embedding]\n"
-        f'model = "{model.embedding}"   # similarity was calibrated with this model\n\n'
-        "[model]\n"
-        f"intercept = {model.intercept:.4f}\n\n"
-        "[model.coefficients]\n"
-        f"{coefficients}\n",
-        encoding="utf-8",
-    )
-
+    document = tomlkit.document()
+    for line in ("Topic relevance: a logistic regression over the evidence (see nlp/relevance.py).",
+                 "Written by `python -m bench.relevance_eval --write`, fitted on the dev split of the real texts",
+                 "(bench/realtext) and the calibration half of tests/nlp/data/relevance_dev.toml;",
+                 "edit by refitting, not by hand."):
+        document.add(tomlkit.comment(line))
+    document.add(tomlkit.nl())
+    saturation = tomlkit.table()
+    saturation.comment("counts at which each kind of evidence counts fully")
+    saturation.update(model.saturation)
+    document["saturation"] = saturation
+    embedding = tomlkit.table()
+    embedding.add("model", model.embedding)
+    embedding["model"].comment("similarity was calibrated with this model")
+    document["embedding"] = embedding
+    document["model"] = {"intercept": round(model.intercept, 4),
+                         "coefficients": {name: round(model.coefficients[name], 4) for name in FEATURES}}
+    path.write_text(tomlkit.dumps(document), encoding="utf-8")
 
 def _table(title: str, result: dict[str, dict[str, float]]) -> str:
     lines = [title, "| language | articles | precision | recall | F1 |", "|---|---|---|---|---|"]
