@@ -196,6 +196,37 @@ def process(ctx: Context, reprocess: bool) -> None:
 
 
 @main.command()
+@click.argument("archives", nargs=-1, required=True, metavar="WARC...")
+@click.option("--source", default="cc-news", show_default=True, metavar="NAME",
+              help="The source recorded for pages whose host is not in the source registry.")
+@click.option("--batch-records", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Records read between two commits (a killed run resumes at the last one).")
+@pass_context
+@handle_errors
+def backfill(ctx: Context, archives: tuple[str, ...], source: str, batch_records: int) -> None:
+    """Store pages from WARC archives (Common Crawl News .warc.gz files, paths or globs), prefiltered.
+
+    Only HTML responses that can be in scope are kept: a host of the source
+    registry, or a page that names a topic term or a lab or model of the
+    knowledge base, in a language of the watch. A killed run resumes where it
+    stopped; a file read to its end is not read again. Run `veille process`
+    afterwards to analyse the new pages. The exit status is 1 when a file is
+    not a WARC archive.
+
+    \b
+    Examples:
+      veille backfill CC-NEWS-20240101000000-00001.warc.gz
+      veille backfill 'archives/2024/01/*.warc.gz' && veille process
+    """
+    from pipeline.backfill import backfill_stage
+
+    summary = backfill_stage(ctx.config, list(archives), source=source, batch_records=batch_records)
+    click.echo(summary.line())
+    if summary.refused:
+        sys.exit(EXIT_FAILURE)
+
+
+@main.command()
 @pass_context
 @handle_errors
 def cluster(ctx: Context) -> None:
