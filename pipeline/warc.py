@@ -127,7 +127,7 @@ def read_entries(path: Path, start: int = 0, *, max_bytes: int) -> Iterator[Entr
                     record = next(records)
                     page = _response(record, max_bytes)
                     end = records.get_record_offset() + records.get_record_length()
-                    if getattr(record.raw_stream, "limit", 0) > 0:  # the member ended before the record did
+                    if _cut_short(record, records):
                         raise EOFError("truncated record")
                 except StopIteration:
                     break
@@ -147,6 +147,14 @@ def read_entries(path: Path, start: int = 0, *, max_bytes: int) -> Iterator[Entr
         resume = _next_start(path, damaged_at, magic)
         offset = size if resume is None else resume
         yield Entry(offset, "damaged")
+
+
+def _cut_short(record: ArcWarcRecord, records: ArchiveIterator) -> bool:
+    """Whether the record's member (or the file) ended before the record did."""
+    if record.rec_headers.get_header("Content-Length") is None or getattr(record.raw_stream, "limit", 0) > 0:
+        return True
+    decompressor = records.reader.decompressor if records.reader else None
+    return decompressor is not None and not getattr(decompressor, "eof", True)
 
 
 def _only_padding(path: Path, offset: int) -> bool:
