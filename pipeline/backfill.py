@@ -108,7 +108,7 @@ class _Batch:
 
 
 class Backfill:
-    def __init__(self, store: Store, prefilter: Prefilter, sources_by_host: dict[str, Source], default_source: str,
+    def __init__(self, store: Store, prefilter: Prefilter | None, sources_by_host: dict[str, Source], default_source: str,
                  max_bytes: int, batch_records: int = BATCH_RECORDS) -> None:
         self.store = store
         self.prefilter = prefilter
@@ -119,11 +119,12 @@ class Backfill:
 
     def _page(self, response: WarcResponse, summary: BackfillSummary) -> PageRecord | None:
         host = (urlsplit(response.url).hostname or "").lower()
-        verdict = self.prefilter.judge(response.body, host=host, charset=response.charset,
-                                       content_language=_header(response.headers, "Content-Language"))
-        if not verdict.kept:
-            summary.dropped[verdict.reason] += 1
-            return None
+        if self.prefilter is not None:
+            verdict = self.prefilter.judge(response.body, host=host, charset=response.charset,
+                                           content_language=_header(response.headers, "Content-Language"))
+            if not verdict.kept:
+                summary.dropped[verdict.reason] += 1
+                return None
         source = self.sources_by_host.get(host) or self.sources_by_host.get(host.removeprefix("www."))
         url = normalise_url(response.url)
         return PageRecord(page_id=page_id_for(url), url=url, final_url=response.url,
@@ -183,14 +184,15 @@ def _header(headers: dict[str, str], name: str) -> str | None:
 
 
 def backfill_stage(config: Config, patterns: list[str], *, source: str = DEFAULT_SOURCE,
-                   batch_records: int = BATCH_RECORDS) -> BackfillSummary:
-    """Read the archives and store the pages the prefilter keeps; a refused file does not stop the others."""
+                   batch_records: int = BATCH_RECORDS, prefilter: bool = True) -> BackfillSummary:
+    """Read the archives and store the pages the prefilter keeps (every HTML page without it);
+    a refused file does not stop the others."""
     paths = expand_paths(patterns)
     registry = load_sources(config.crawl.sources)
     sources_by_host = {host.lower(): entry for entry in registry.sources for host in entry.hosts}
     store = Store(config.db)
     store.migrate()
-    backfill = Backfill(store, watch_prefilter(sources_by_host), sources_by_host, source,
+    backfill = Backfill(store, watch_prefilter(sources_by_host) if prefilter else None, sources_by_host, source,
                         config.crawl.max_response_bytes, batch_records)
     summary = BackfillSummary()
     with Progress("backfill", sum(p.stat().st_size for p in paths), unit="bytes") as progress:

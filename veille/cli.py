@@ -201,9 +201,10 @@ def process(ctx: Context, reprocess: bool) -> None:
               help="The source recorded for pages whose host is not in the source registry.")
 @click.option("--batch-records", type=click.IntRange(min=1), default=1000, show_default=True,
               help="Records read between two commits (a killed run resumes at the last one).")
+@click.option("--no-prefilter", is_flag=True, help="Store every HTML page, in scope or not.")
 @pass_context
 @handle_errors
-def backfill(ctx: Context, archives: tuple[str, ...], source: str, batch_records: int) -> None:
+def backfill(ctx: Context, archives: tuple[str, ...], source: str, batch_records: int, no_prefilter: bool) -> None:
     """Store pages from WARC archives (Common Crawl News .warc.gz files, paths or globs), prefiltered.
 
     Only HTML responses that can be in scope are kept: a host of the source
@@ -220,7 +221,8 @@ def backfill(ctx: Context, archives: tuple[str, ...], source: str, batch_records
     """
     from pipeline.backfill import backfill_stage
 
-    summary = backfill_stage(ctx.config, list(archives), source=source, batch_records=batch_records)
+    summary = backfill_stage(ctx.config, list(archives), source=source, batch_records=batch_records,
+                             prefilter=not no_prefilter)
     click.echo(summary.line())
     if summary.refused:
         sys.exit(EXIT_FAILURE)
@@ -360,6 +362,27 @@ def query(ctx: Context, sql: str, fmt: str, output: Path | None, wide: bool) -> 
         click.echo(text)
     else:
         click.echo(f"{len(result.rows)} rows written to {output}", err=True)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False), metavar="DIR")
+@pass_context
+@handle_errors
+def export(ctx: Context, directory: Path) -> None:
+    """Write the warehouse as Parquet for other engines, partitioned by ISO week and language.
+
+    DIR gets one folder per table (articles, mentions, stances, entities,
+    entity_aliases), each replaced by a new export; the first three in the Hive
+    layout (week=2026-W48/language=fr/), which DuckDB, Polars and Spark read as-is.
+
+    \b
+    Examples:
+      veille export exports/
+      duckdb -c "FROM read_parquet('exports/articles/**/*.parquet', hive_partitioning = true) LIMIT 5"
+    """
+    from pipeline.export import export_stage
+
+    click.echo(export_stage(ctx.config, directory))
 
 
 @main.command()
