@@ -78,7 +78,8 @@ def expand_paths(patterns: Iterable[str]) -> list[Path]:
     """The archive files named by paths and glob patterns, in order, each once."""
     found: dict[Path, None] = {}
     for pattern in patterns:
-        matches = sorted(glob.glob(pattern, recursive=True)) if glob.has_magic(pattern) else [pattern]
+        is_pattern = any(char in pattern for char in "*?[")
+        matches = sorted(glob.glob(pattern, recursive=True)) if is_pattern else [pattern]
         files = [Path(m) for m in matches if Path(m).is_file()]
         if not files:
             raise BackfillInputError(f"{pattern}: no such archive file")

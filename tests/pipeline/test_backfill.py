@@ -195,3 +195,15 @@ def test_a_truncated_archive_keeps_what_precedes_the_cut(tmp_path: Path, veille)
     assert completed.returncode == 0, completed.stderr
     assert "4 stored as new pages; 1 damaged" in completed.stdout
     assert "cut.warc.gz: 1 stretches skipped" in completed.stdout
+
+
+def test_a_glob_names_several_archives_compressed_or_not(tmp_path: Path) -> None:
+    demo = _demo_responses()
+    folder = tmp_path / "archives"
+    folder.mkdir()
+    write_warc(folder / "first.warc.gz", demo[:3])
+    write_warc(folder / "second.warc", demo[3:6], gzip=False)
+    config = _config(tmp_path)
+    summary = backfill_stage(config, [str(folder / "*.warc*")])
+    assert [(f.name, f.stored) for f in summary.files] == [("first.warc.gz", 3), ("second.warc", 3)]
+    assert len(_pages(config.db)) == 6
