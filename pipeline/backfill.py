@@ -88,13 +88,11 @@ def expand_paths(patterns: Iterable[str]) -> list[Path]:
 
 
 def watch_prefilter(hosts: Iterable[str]) -> Prefilter:
-    """The prefilter of the watch: its topic's openness terms, every alias of the knowledge base."""
+    """The prefilter of the watch: its topic's terms, its knowledge base's names, the registry's hosts."""
     from nlp.entities.kb import KnowledgeBase
     from nlp.topic import Topic
 
-    topic = Topic.load()
-    terms = {language: term_list.terms for language, term_list in topic.terms.items()}
-    return Prefilter.for_watch(terms, [alias.alias for alias in KnowledgeBase.load().aliases], hosts)
+    return Prefilter.for_watch(Topic.load(), KnowledgeBase.load(), hosts)
 
 
 class _Batch:

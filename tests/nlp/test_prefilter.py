@@ -16,10 +16,7 @@ DEMO = Path(__file__).resolve().parents[2] / "veille" / "demo_site"
 
 @pytest.fixture(scope="module")
 def prefilter() -> Prefilter:
-    topic = Topic.load()
-    terms = {language: terms.terms for language, terms in topic.terms.items()}
-    return Prefilter.for_watch(terms, [alias.alias for alias in KnowledgeBase.load().aliases],
-                               hosts=["registered.example"])
+    return Prefilter.for_watch(Topic.load(), KnowledgeBase.load(), hosts=["registered.example"])
 
 
 def test_every_demo_article_is_kept(prefilter: Prefilter) -> None:
@@ -51,10 +48,19 @@ def test_a_registry_host_is_kept_whatever_it_says(prefilter: Prefilter) -> None:
     assert prefilter.judge(body, host="www.registered.example").reason == "source"
 
 
-def test_entities_separators_and_word_ends() -> None:
-    prefilter = Prefilter(["open source", "Qwen", "téléchargeable*", "开源"], languages=["en", "fr", "zh"])
+def test_a_page_must_speak_of_ai_and_of_the_topic(prefilter: Prefilter) -> None:
+    assert prefilter.first_name("<p>Our code is open source.</p>") is None  # no AI
+    assert prefilter.first_name("<p>The AI start-up raised money.</p>") is None  # nothing of the topic
+    assert prefilter.first_name("<p>Its AI is open source.</p>") == "ai+open source"
+    assert prefilter.first_name("<p>Mistral Large 2 is out.</p>") is not None  # a model is both
+    assert prefilter.first_name("<p>Google AI news.</p>") is None  # a lab named in passing counts for neither
+
+
+def test_separators_markup_and_word_ends() -> None:
+    prefilter = Prefilter([["open source", "Qwen", "téléchargeable*", "开源"]], languages=["en", "fr", "zh"])
     assert prefilter.first_name("<p>Open-<b>source</b></p>") == "open source"
     assert prefilter.first_name('<meta name="qwen" content="x">') is None  # markup is not text
+    assert prefilter.first_name("<script>var qwen = 1;</script><p>nothing</p>") is None
     assert prefilter.first_name("<p>an open&nbsp;source model</p>") == "open source"
     assert prefilter.first_name("<p>QWEN-2 is out</p>") == "qwen"
     assert prefilter.first_name("<p>Qwenlike</p>") is None
