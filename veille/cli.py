@@ -208,8 +208,8 @@ def backfill(ctx: Context, archives: tuple[str, ...], source: str, batch_records
     """Store pages from WARC archives (Common Crawl News .warc.gz files, paths or globs), prefiltered.
 
     Only HTML responses that can be in scope are kept: a host of the source
-    registry, or a page that names a topic term or a lab or model of the
-    knowledge base, in a language of the watch. A killed run resumes where it
+    registry, or a page that names both AI and the topic (its terms, the labs
+    and models of the knowledge base), in a language of the watch. A killed run resumes where it
     stopped; a file read to its end is not read again. Run `veille process`
     afterwards to analyse the new pages. The exit status is 1 when a file is
     not a WARC archive.
