@@ -75,7 +75,7 @@ def _configure_logging(verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     if not verbose:
-        handler.addFilter(lambda r: r.levelno >= logging.WARNING or r.name.split(".")[0] == "veille")
+        handler.addFilter(lambda r: r.levelno >= logging.WARNING or r.name.split(".")[0] in {"veille", "core"})
     logging.root.addHandler(handler)
     logging.root.setLevel(logging.DEBUG if verbose else logging.INFO)
 

@@ -207,3 +207,23 @@ def test_a_glob_names_several_archives_compressed_or_not(tmp_path: Path) -> None
     summary = backfill_stage(config, [str(folder / "*.warc*")])
     assert [(f.name, f.stored) for f in summary.files] == [("first.warc.gz", 3), ("second.warc", 3)]
     assert len(_pages(config.db)) == 6
+
+
+@pytest.mark.slow
+def test_the_prefilter_keeps_every_demo_article_the_analysis_finds_relevant(tmp_path: Path) -> None:
+    from pipeline.process import process_stage
+
+    archive = tmp_path / "demo.warc.gz"
+    write_warc(archive, _demo_responses() + [Response("https://weather.example/rain",
+                                                      (DATA / "off_topic_en.html").read_bytes())])
+    relevant = {}
+    for name, prefilter in (("all", False), ("prefiltered", True)):
+        folder = tmp_path / name
+        folder.mkdir()
+        config = _config(folder)
+        backfill_stage(config, [str(archive)], prefilter=prefilter)
+        process_stage(config)
+        result = run_query(config.db, "SELECT url FROM articles WHERE relevant", folder)
+        relevant[name] = {row[0] for row in result.rows}
+    assert len(relevant["all"]) >= 30
+    assert relevant["prefiltered"] == relevant["all"]
