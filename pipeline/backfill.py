@@ -61,11 +61,11 @@ class BackfillSummary:
     def line(self) -> str:
         total = Counter()
         for summary in self.files:
-            total.update({"records": summary.records, "responses": summary.responses, "kept": summary.kept,
-                          "stored": summary.stored, "damaged": summary.damaged})
+            total.update({key: getattr(summary, key) for key in _COUNTS})
         done = sum(1 for f in self.files if f.already_done)
+        dropped = ", ".join(f"{reason} {n}" for reason, n in self.dropped.most_common()) or "none"
         lines = [f"backfill: {len(self.files)} files ({done} already read), {total['records']} records, "
-                 f"{total['responses']} HTML pages, {total['kept']} kept by the prefilter, "
+                 f"{total['responses']} HTML pages, {total['kept']} kept by the prefilter (dropped: {dropped}), "
                  f"{total['stored']} stored as new pages; {total['damaged']} damaged stretches skipped; "
                  f"run `veille process` to analyse them"]
         lines += [f"  damaged  {f.name}: {f.damaged} stretches skipped (truncated or corrupt records)"
