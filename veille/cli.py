@@ -75,7 +75,7 @@ def _configure_logging(verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     if not verbose:
-        handler.addFilter(lambda r: r.levelno >= logging.WARNING or r.name.split(".")[0] == "veille")
+        handler.addFilter(lambda r: r.levelno >= logging.WARNING or r.name.split(".")[0] in {"veille", "core"})
     logging.root.addHandler(handler)
     logging.root.setLevel(logging.DEBUG if verbose else logging.INFO)
 
@@ -193,6 +193,39 @@ def process(ctx: Context, reprocess: bool) -> None:
     from pipeline.process import process_stage
 
     click.echo(process_stage(ctx.config, reprocess=reprocess).line())
+
+
+@main.command()
+@click.argument("archives", nargs=-1, required=True, metavar="WARC...")
+@click.option("--source", default="cc-news", show_default=True, metavar="NAME",
+              help="The source recorded for pages whose host is not in the source registry.")
+@click.option("--batch-records", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Records read between two commits (a killed run resumes at the last one).")
+@click.option("--no-prefilter", is_flag=True, help="Store every HTML page, in scope or not.")
+@pass_context
+@handle_errors
+def backfill(ctx: Context, archives: tuple[str, ...], source: str, batch_records: int, no_prefilter: bool) -> None:
+    """Store pages from WARC archives (Common Crawl News .warc.gz files, paths or globs), prefiltered.
+
+    Only HTML responses that can be in scope are kept: a host of the source
+    registry, or a page that names both AI and the topic (its terms, the labs
+    and models of the knowledge base), in a language of the watch. A killed run resumes where it
+    stopped; a file read to its end is not read again. Run `veille process`
+    afterwards to analyse the new pages. The exit status is 1 when a file is
+    not a WARC archive.
+
+    \b
+    Examples:
+      veille backfill CC-NEWS-20240101000000-00001.warc.gz
+      veille backfill 'archives/2024/01/*.warc.gz' && veille process
+    """
+    from pipeline.backfill import backfill_stage
+
+    summary = backfill_stage(ctx.config, list(archives), source=source, batch_records=batch_records,
+                             prefilter=not no_prefilter)
+    click.echo(summary.line())
+    if summary.refused:
+        sys.exit(EXIT_FAILURE)
 
 
 @main.command()
@@ -329,6 +362,27 @@ def query(ctx: Context, sql: str, fmt: str, output: Path | None, wide: bool) -> 
         click.echo(text)
     else:
         click.echo(f"{len(result.rows)} rows written to {output}", err=True)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False), metavar="DIR")
+@pass_context
+@handle_errors
+def export(ctx: Context, directory: Path) -> None:
+    """Write the warehouse as Parquet for other engines, partitioned by ISO week and language.
+
+    DIR gets one folder per table (articles, mentions, stances, entities,
+    entity_aliases), each replaced by a new export; the first three in the Hive
+    layout (week=2026-W48/language=fr/), which DuckDB, Polars and Spark read as-is.
+
+    \b
+    Examples:
+      veille export exports/
+      duckdb -c "FROM read_parquet('exports/articles/**/*.parquet', hive_partitioning = true) LIMIT 5"
+    """
+    from pipeline.export import export_stage
+
+    click.echo(export_stage(ctx.config, directory))
 
 
 @main.command()

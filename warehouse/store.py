@@ -173,33 +173,27 @@ class Store:
 
     def save_pages(self, pages: Sequence[PageRecord]) -> None:
         """Store raw responses; a page with the same URL is replaced."""
-        rows = pa.Table.from_pylist(
-            [
-                {
-                    "page_id": page.page_id,
-                    "url": page.url,
-                    "final_url": page.final_url,
-                    "source": page.source,
-                    "status": page.status,
-                    "content_type": page.content_type,
-                    "charset": page.charset,
-                    "headers": json.dumps(page.headers, ensure_ascii=False),
-                    "body": zlib.compress(page.body, 6),
-                    "body_sha256": hashlib.sha256(page.body).hexdigest(),
-                    "fetched_at": page.fetched_at,
-                    "run_id": page.run_id,
-                    "origin": page.origin,
-                    "hint_language": page.hint_language,
-                    "hint_title": page.hint_title,
-                    "hint_published": page.hint_published,
-                    "hint_published_offset": page.hint_published_offset,
-                }
-                for page in pages
-            ],
-            schema=_PAGE_SCHEMA,
-        )
         with self._write() as connection:
-            _insert(connection, "insert_pages", rows)
+            _insert(connection, "insert_pages", _page_rows(pages))
+
+    # -- backfill -------------------------------------------------------------
+
+    def backfill_file(self, file_name: str) -> dict[str, Any] | None:
+        """How far an archive file has been read, or None if it never was."""
+        rows = self.fetch("backfill_file_get", {"file_name": file_name})
+        return rows[0] if rows else None
+
+    def known_page_ids(self, page_ids: Iterable[str]) -> set[str]:
+        with self._read() as connection:
+            rows = connection.execute(query("known_page_ids"), {"ids": list(page_ids)}).fetchall()
+        return {row[0] for row in rows}
+
+    def save_backfill_batch(self, pages: Sequence[PageRecord], progress: dict[str, Any]) -> None:
+        """Store pages read from an archive together with how far it has been read, in one transaction."""
+        rows = pa.Table.from_pylist([{**progress, "updated_at": _now()}], schema=_BACKFILL_SCHEMA)
+        with self._write() as connection:
+            _insert(connection, "insert_pages", _page_rows(pages))
+            _insert(connection, "backfill_file_put", rows, view="incoming_progress")
 
     # -- process --------------------------------------------------------------
 
@@ -422,6 +416,40 @@ class Store:
             row = connection.execute(query(name), params or {}).fetchone()
         return row[0] if row else None
 
+
+def _page_rows(pages: Sequence[PageRecord]) -> pa.Table:
+    return pa.Table.from_pylist(
+        [
+            {
+                "page_id": page.page_id,
+                "url": page.url,
+                "final_url": page.final_url,
+                "source": page.source,
+                "status": page.status,
+                "content_type": page.content_type,
+                "charset": page.charset,
+                "headers": json.dumps(page.headers, ensure_ascii=False),
+                "body": zlib.compress(page.body, 6),
+                "body_sha256": hashlib.sha256(page.body).hexdigest(),
+                "fetched_at": page.fetched_at,
+                "run_id": page.run_id,
+                "origin": page.origin,
+                "hint_language": page.hint_language,
+                "hint_title": page.hint_title,
+                "hint_published": page.hint_published,
+                "hint_published_offset": page.hint_published_offset,
+            }
+            for page in pages
+        ],
+        schema=_PAGE_SCHEMA,
+    )
+
+
+_BACKFILL_SCHEMA = pa.schema(
+    [("file_name", pa.string()), ("path", pa.string()), ("size", pa.int64()), ("next_offset", pa.int64()),
+     ("records", pa.int64()), ("responses", pa.int64()), ("kept", pa.int64()), ("stored", pa.int64()),
+     ("damaged", pa.int64()), ("done", pa.bool_()), ("updated_at", pa.timestamp("us", tz="UTC"))]
+)
 
 _MENTION_SCHEMA = pa.schema(
     [
