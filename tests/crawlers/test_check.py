@@ -21,9 +21,9 @@ def test_check_reports_each_feeds_status(hostile, tmp_path, cli):
         ("hostile", "/malformed.xml"): status[("hostile", "/malformed.xml")],
         ("hostile", "/laughs.xml"): "malformed: the document declares XML entities, which are refused",
         ("hostile", "/broken.html"): "HTTP 500",
-        ("hostile", "/metadata.html"): "refused: redirect to 169.254.169.254 (internal address)",
+        ("hostile", "/metadata.html"): "refused: redirect to 169.254.169.254, an internal address",
         ("hostile", "/news-sitemap.xml"): "ok, 2 entries",
-        ("planted", "/feed.xml"): "refused: internal address",
+        ("planted", "/feed.xml"): "refused: 127.0.0.1 is an internal address",
     }
     assert status[("hostile", "/malformed.xml")].startswith("malformed: not well-formed XML")
     assert hostile.paths().count("/feed.xml") == 1  # the source that does not allow loopback sent nothing
