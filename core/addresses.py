@@ -14,6 +14,7 @@ resolvers accept for IPv4 (``2130706433``, ``0x7f000001``, ``0177.0.0.1``,
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import tomllib
 from functools import cache
@@ -68,14 +69,17 @@ def is_internal_address(address: IPAddress) -> bool:
     return False
 
 
+_IPV4_PART = re.compile(r"0x(?P<hex>[0-9a-f]+)|0(?P<oct>[0-7]*)|(?P<dec>[1-9][0-9]*)", re.IGNORECASE)
+
+
 def _ipv4_part(text: str) -> int:
     """One dotted part as ``inet_aton`` reads it: decimal, octal (leading 0) or hex (0x)."""
-    lowered = text.lower()
-    if lowered.startswith("0x"):
-        return int(lowered[2:] or "0", 16)
-    if len(lowered) > 1 and lowered.startswith("0"):
-        return int(lowered[1:], 8)
-    return int(lowered, 10)
+    match = _IPV4_PART.fullmatch(text)
+    if match is None:
+        raise ValueError(text)
+    if match["hex"]:
+        return int(match["hex"], 16)
+    return int(match["oct"] or "0", 8) if match["dec"] is None else int(match["dec"])
 
 
 def _legacy_ipv4(host: str) -> ipaddress.IPv4Address | None:
