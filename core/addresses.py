@@ -134,10 +134,3 @@ def checked_addresses(host: str, port: int | None = None, *, allow_internal: boo
                 raise AddressRefused(host, address)
     return addresses
 
-
-def is_internal(host: str) -> bool:
-    """True when ``host`` is, or resolves to, any internal address (False when it does not resolve)."""
-    try:
-        return any(is_internal_address(address) for address in resolve(host))
-    except HostUnresolved:
-        return False
