@@ -75,6 +75,7 @@ def scrapy_settings(config: CrawlConfig, sources: list[Source], db: str, run_id:
         "RETRY_TIMES": config.retry_times,
         "VEILLE_DB": db,
         "VEILLE_RUN_ID": run_id,
+        "VEILLE_PRIVATE_HOSTS": sorted({host for source in sources for host in source.private_hosts}),
         "DOWNLOAD_SLOTS": {
             source.domain: {"delay": source.download_delay}
             for source in sources
