@@ -71,14 +71,14 @@ def _read_file(path: Path) -> tuple[bytes, str, str | None]:
 
 
 def _fetch(url: str, config: Config) -> tuple[bytes, str, str | None, str, int]:
-    limits = FetchLimits.from_config(config.crawl, frozenset(config.crawl.ingest_private_hosts))
+    limits = FetchLimits.from_config(config.crawl, frozenset(h.lower() for h in config.crawl.ingest_private_hosts))
     try:
         fetched = fetch(url, limits)
     except InternalAddress as error:
         raise Refused(f"{error}; save the page and ingest the file instead") from None
     except FetchError as error:
         raise Refused(f"cannot fetch it: {error}") from None
-    content_type = fetched.content_type or "text/html"
+    content_type = fetched.content_type or _content_type(Path(urlsplit(fetched.final_url).path), fetched.body)
     if reason := refusal(fetched.body, content_type):
         raise Refused(reason)
     charset = fetched.text()[1]
