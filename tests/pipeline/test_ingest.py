@@ -141,3 +141,20 @@ def test_ingest_refuses_every_redirect_hop_to_an_internal_address(db, tmp_path, 
     assert lines[5] == f"  refused  {urls[4]}: cannot fetch it: {urls[4]} is larger than 200000 bytes"
     assert "/secret.html" not in paths and paths.count("/hop3.html") == 1
     assert not db.exists()
+
+
+@pytest.mark.slow
+def test_ingest_a_url_through_the_safe_fetcher(db, tmp_path, veille):
+    from tests.crawlers.conftest import HostileServer
+
+    guard = Path(__file__).parents[1] / "crawlers" / "data" / "guard"
+    with HostileServer(guard, guard / "routes.toml") as server:
+        url = server.base_url + "/gbk-long.html"
+        result = veille("--config", str(DATA / "loopback-allowed.toml"), "--db", str(db), "ingest", url, cwd=tmp_path)
+        agents = [hit.headers["User-Agent"] for hit in server.hits]
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1].startswith(f"  stored   {url} → ")
+    assert agents == ["veille/0.1 (news monitoring; +https://veille.example.org/crawler-contact)"]
+    assert rows(db, "SELECT url, final_url, charset, content_type, origin FROM pages") == [
+        (url, url, "gb18030", "text/html", "ingest")]
+    assert "国产算力上也能高效运行" in rows(db, "SELECT text FROM articles")[0][0]
