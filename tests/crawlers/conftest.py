@@ -9,6 +9,7 @@ once, so tests can check what the crawler did, not only what it stored.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import mimetypes
 import os
@@ -146,6 +147,15 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if pause := route.get("trickle"):
             self._trickle(pause, route["content_type"])
+            return
+        if zeros := route.get("gzip_zeros"):
+            body = gzip.compress(b"\0" * zeros)
+            self.send_response(200)
+            for name, value in (("Content-Type", route["content_type"]), ("Content-Encoding", "gzip"),
+                                ("Content-Length", str(len(body)))):
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
             return
         if route.get("retry_after") and self.state.first_429(path):
             self.send_response(429)

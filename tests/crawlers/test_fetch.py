@@ -67,6 +67,11 @@ def test_a_flood_stops_at_the_size_limit(site):
     assert site.streamed_bytes < 5_000_000  # of the 50 MB on offer
 
 
+def test_a_compressed_flood_stops_at_the_size_limit_as_it_inflates(site):
+    with pytest.raises(TooLarge, match=r"/bomb\.html is larger than 200000 bytes$"):
+        fetch(site.base_url + "/bomb.html", limits())
+
+
 def test_a_trickle_stops_at_the_time_limit(site):
     with pytest.raises(FetchTimeout, match=r"/trickle\.html took longer than 1 s$"):
         fetch(site.base_url + "/trickle.html", limits(total_timeout=1.0))
