@@ -40,6 +40,12 @@ class CrawlConfig(_Section):
     download_delay: float = Field(ge=0)
     obey_robots_txt: bool
     retry_times: int = Field(ge=0)
+    ingest_private_hosts: list[str] = []
+
+    @property
+    def agent(self) -> str:
+        """The User-Agent sent everywhere: the configured product token with the configured contact URL."""
+        return f"{self.user_agent.split(' (')[0]} (news monitoring; +{self.contact_url})"
 
 
 class ProcessConfig(_Section):

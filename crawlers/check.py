@@ -3,34 +3,17 @@
 from __future__ import annotations
 
 import socket
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from crawlers.feeds import MalformedFeed, parse_feed, parse_sitemap
-from crawlers.middlewares import is_internal
-from crawlers.run import user_agent
+from crawlers.fetch import FetchError, FetchLimits, HttpStatus, InternalAddress, TooLarge, fetch
 from crawlers.sources import Source, SourceRegistry
 from core.config import CrawlConfig
 
-
-class _InternalRedirect(urllib.error.URLError):
-    """A redirect pointed at an internal address the source does not allow."""
-
-
-class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow redirects, but never to an internal address (as the crawler's guard)."""
-
-    def __init__(self, allowed: frozenset[str]) -> None:
-        self.allowed = allowed
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        host = urlsplit(newurl).hostname or ""
-        if host not in self.allowed and is_internal(host):
-            raise _InternalRedirect(f"redirect to {host}")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+CHECK_TIMEOUT = 15.0
+"""Seconds one feed or sitemap may take at most (less when crawl.download_timeout is shorter)."""
 
 
 def _reachable(host: str) -> bool:
@@ -42,26 +25,22 @@ def _reachable(host: str) -> bool:
 
 
 def _check(url: str, kind: str, source: Source, config: CrawlConfig) -> str:
-    allowed = source.hosts if source.allow_private_network else frozenset()
-    host = urlsplit(url).hostname or ""
-    if host not in allowed and is_internal(host):
-        return "refused: internal address"
-    opener = urllib.request.build_opener(_GuardedRedirects(allowed))
-    request = urllib.request.Request(url, headers={"User-Agent": user_agent(config)})
+    limits = FetchLimits.from_config(config, source.private_hosts, min(config.download_timeout, CHECK_TIMEOUT))
     try:
-        with opener.open(request, timeout=min(config.download_timeout, 15)) as response:
-            body = response.read(config.max_response_bytes + 1)
-            charset = response.headers.get_content_charset()
-    except _InternalRedirect as error:
-        return f"refused: {error.reason} (internal address)"
-    except urllib.error.HTTPError as error:
-        return f"HTTP {error.code}"
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
-        return f"unreachable ({getattr(error, 'reason', error)})"
-    if len(body) > config.max_response_bytes:
+        fetched = fetch(url, limits)
+    except InternalAddress as error:
+        return f"refused: {error}"
+    except HttpStatus as error:
+        return f"HTTP {error.status}"
+    except TooLarge:
         return f"too large (over {config.max_response_bytes} bytes)"
+    except FetchError as error:
+        return f"unreachable ({error})"
     try:
-        count = len(parse_feed(body, url, charset)) if kind == "feed" else len(parse_sitemap(body).entries)
+        if kind == "feed":
+            count = len(parse_feed(fetched.body, fetched.final_url, fetched.header_charset))
+        else:
+            count = len(parse_sitemap(fetched.body).entries)
     except MalformedFeed as error:
         return f"malformed: {error}"
     return f"ok, {count} entries"

@@ -1,21 +1,31 @@
-"""Downloader middlewares: the private-network guard and retries with backoff."""
+"""Downloader middlewares: the private-network guard, robots.txt asked for on a
+source's behalf, and retries with backoff."""
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import socket
-from email.utils import parsedate_to_datetime
+import logging
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.http.request import NO_CALLBACK
+from scrapy.robotstxt import RobotParser
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
+from twisted.internet.defer import Deferred
+
+from crawlers.logs import ROBOTS_LOGGER
+from core.addresses import AddressRefused, HostUnresolved, checked_addresses
+
+robots_log = logging.getLogger(ROBOTS_LOGGER)
 
 
 class PrivateAddressRefused(IgnoreRequest):
@@ -23,32 +33,26 @@ class PrivateAddressRefused(IgnoreRequest):
 
 
 @lru_cache(maxsize=4096)
-def _addresses(host: str) -> tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, ...]:
+def _refusal(host: str) -> str | None:
+    """Why ``host`` is refused, or None (a name that does not resolve is left to the downloader)."""
     try:
-        return (ipaddress.ip_address(host.strip("[]")),)
-    except ValueError:
-        pass
-    try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except socket.gaierror:
-        return ()
-    return tuple(ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos)
-
-
-def is_internal(host: str) -> bool:
-    """True when any address of ``host`` is loopback, private, link-local, multicast or reserved."""
-    return any(
-        a.is_loopback or a.is_private or a.is_link_local or a.is_multicast or a.is_reserved or a.is_unspecified
-        for a in _addresses(host)
-    )
+        checked_addresses(host)
+    except AddressRefused as refused:
+        return str(refused)
+    except HostUnresolved:
+        return None
+    return None
 
 
 class PrivateNetworkGuard:
-    """Refuse requests to internal addresses unless their source allows it.
+    """Refuse requests to internal addresses unless the source that made them allows it.
 
     A planted link (or a redirect) must not steer the crawler at services on
-    the crawling machine's network. Hosts of sources that set
-    ``allow_private_network`` (local demo and test sites) are let through.
+    the crawling machine's network. Every request carries the name of its
+    source in ``meta["source"]`` (redirects, robots.txt and feed requests
+    too), and only the hosts that a source allowing its private network
+    names itself (``Source.private_hosts``) may be internal. Redirects come
+    back through this middleware as new requests, so every hop is checked.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -60,13 +64,42 @@ class PrivateNetworkGuard:
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         spider = spider or self.crawler.spider
-        host = urlsplit(request.url).hostname or ""
-        allowed: frozenset[str] = getattr(spider, "private_hosts_allowed", frozenset())
-        if host in allowed:
+        source = getattr(spider, "sources", {}).get(request.meta.get("source"))
+        host = urlparse_cached(request).hostname or ""
+        if source is not None and host in source.private_hosts:
             return None
-        if is_internal(host):
-            raise PrivateAddressRefused(f"{host} resolves to an internal address")
+        if reason := _refusal(host):
+            raise PrivateAddressRefused(reason)
         return None
+
+
+class SourceRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, whose robots.txt request speaks for the
+    source of the request that needed it: the guard applies that source's
+    allowance to it, and a failure names the source. Only the request's
+    ``meta`` differs from Scrapy's own ``robot_parser``."""
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        url = urlparse_cached(request)
+        netloc = url.netloc
+        if netloc not in self._parsers:
+            self._parsers[netloc] = Deferred()
+            robots = Request(f"{url.scheme}://{netloc}/robots.txt", priority=self.DOWNLOAD_PRIORITY,
+                             meta={"dont_obey_robotstxt": True, "source": request.meta.get("source")},
+                             callback=NO_CALLBACK)
+            try:
+                response = await self.crawler.engine.download_async(robots)
+                await self._parse_robots(response, netloc, request)
+            except Exception as error:
+                if not isinstance(error, IgnoreRequest):
+                    robots_log.error("Error downloading %(request)s: %(f_exception)s",
+                                     {"request": request, "f_exception": error}, exc_info=True)
+                self._robots_error(error, netloc)
+            self.crawler.stats.inc_value("robotstxt/request_count")
+        parser = self._parsers[netloc]
+        if isinstance(parser, Deferred):
+            return await maybe_deferred_to_future(parser)
+        return parser
 
 
 def retry_after_seconds(response: Response, now: datetime | None = None) -> float | None:

@@ -57,11 +57,6 @@ class CrawlSummary:
         return attempts
 
 
-def user_agent(config: CrawlConfig) -> str:
-    """The configured agent's product token with the configured contact URL."""
-    return f"{config.user_agent.split(' (')[0]} (news monitoring; +{config.contact_url})"
-
-
 def scrapy_settings(config: CrawlConfig, sources: list[Source], db: str, run_id: str,
                     max_pages: int | None) -> Settings:
     settings = Settings()
@@ -69,7 +64,7 @@ def scrapy_settings(config: CrawlConfig, sources: list[Source], db: str, run_id:
     # veille's command line configures logging; Scrapy only logs through it.
     settings.set("LOG_ENABLED", False, priority="cmdline")
     overrides = {
-        "USER_AGENT": user_agent(config),
+        "USER_AGENT": config.agent,
         "ROBOTSTXT_OBEY": config.obey_robots_txt,
         "DOWNLOAD_TIMEOUT": config.download_timeout,
         "DOWNLOAD_MAXSIZE": config.max_response_bytes,
@@ -80,6 +75,7 @@ def scrapy_settings(config: CrawlConfig, sources: list[Source], db: str, run_id:
         "RETRY_TIMES": config.retry_times,
         "VEILLE_DB": db,
         "VEILLE_RUN_ID": run_id,
+        "VEILLE_PRIVATE_HOSTS": sorted({host for source in sources for host in source.private_hosts}),
         "DOWNLOAD_SLOTS": {
             source.domain: {"delay": source.download_delay}
             for source in sources

@@ -18,6 +18,11 @@ AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 
+# Internal answers are refused when connecting, except for the hosts in
+# VEILLE_PRIVATE_HOSTS (set per run from the sources that allow their private network).
+TWISTED_DNS_RESOLVER = "crawlers.resolver.GuardedResolver"
+VEILLE_PRIVATE_HOSTS: list[str] = []
+
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10_000_000
 DOWNLOAD_WARNSIZE = 5_000_000
@@ -32,6 +37,8 @@ RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"  # the spider logs each failed request once, w
 
 DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.PrivateNetworkGuard": 50,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawlers.middlewares.SourceRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
 }

@@ -77,6 +77,11 @@ class Source(BaseModel):
         urls = [self.homepage, *self.feeds, *self.sitemaps, *(listing.url for listing in self.listings)]
         return frozenset(url.host for url in urls if url.host)
 
+    @property
+    def private_hosts(self) -> frozenset[str]:
+        """The hosts whose internal addresses this source's requests may reach: its own, when it allows them."""
+        return self.hosts if self.allow_private_network else frozenset()
+
 
 @dataclass(frozen=True)
 class SourceRegistry:

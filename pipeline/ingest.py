@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from crawlers.middlewares import is_internal
+from crawlers.fetch import FetchError, FetchLimits, InternalAddress, fetch
 from crawlers.urls import normalise_url
 from core.config import Config
 from pipeline.sniff import refusal
@@ -73,26 +71,18 @@ def _read_file(path: Path) -> tuple[bytes, str, str | None]:
 
 
 def _fetch(url: str, config: Config) -> tuple[bytes, str, str | None, str, int]:
-    host = urlsplit(url).hostname or ""
-    if is_internal(host):
-        raise Refused(f"{host} is an internal address; save the page and ingest the file instead")
-    request = urllib.request.Request(url, headers={"User-Agent": config.crawl.user_agent})
+    limits = FetchLimits.from_config(config.crawl, frozenset(h.lower() for h in config.crawl.ingest_private_hosts))
     try:
-        with urllib.request.urlopen(request, timeout=config.crawl.download_timeout) as response:
-            body = response.read(config.crawl.max_response_bytes + 1)
-            if len(body) > config.crawl.max_response_bytes:
-                raise Refused(f"larger than {config.crawl.max_response_bytes} bytes")
-            content_type = response.headers.get_content_type()
-            charset = response.headers.get_content_charset()
-            final_url, status = response.geturl(), response.status
-    except urllib.error.HTTPError as error:
-        raise Refused(f"the server answered HTTP {error.code}") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        raise Refused(f"cannot fetch it ({reason})") from None
-    if reason := refusal(body, content_type):
+        fetched = fetch(url, limits)
+    except InternalAddress as error:
+        raise Refused(f"{error}; save the page and ingest the file instead") from None
+    except FetchError as error:
+        raise Refused(f"cannot fetch it: {error}") from None
+    content_type = fetched.content_type or _content_type(Path(urlsplit(fetched.final_url).path), fetched.body)
+    if reason := refusal(fetched.body, content_type):
         raise Refused(reason)
-    return body, content_type, charset, final_url, status
+    charset = fetched.text()[1]
+    return fetched.body, content_type, charset, fetched.final_url, fetched.status
 
 
 def _local_path(item: str) -> Path | None:

@@ -76,9 +76,6 @@ class NewsSpider(Spider):
         self.fetch_states = fetch_states or {}
         self.since = since
         self.scheduled: set[str] = set()
-        self.private_hosts_allowed = frozenset(
-            host for source in self.sources.values() if source.allow_private_network for host in source.hosts
-        )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:

@@ -9,6 +9,7 @@ once, so tests can check what the crawler did, not only what it stored.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import mimetypes
 import os
@@ -144,6 +145,18 @@ class _Handler(BaseHTTPRequestHandler):
         if size := route.get("stream_bytes"):
             self._stream(size, route["content_type"])
             return
+        if pause := route.get("trickle"):
+            self._trickle(pause, route["content_type"])
+            return
+        if zeros := route.get("gzip_zeros"):
+            body = gzip.compress(b"\0" * zeros)
+            self.send_response(200)
+            for name, value in (("Content-Type", route["content_type"]), ("Content-Encoding", "gzip"),
+                                ("Content-Length", str(len(body)))):
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+            return
         if route.get("retry_after") and self.state.first_429(path):
             self.send_response(429)
             self.send_header("Retry-After", str(route["retry_after"]))
@@ -200,6 +213,18 @@ class _Handler(BaseHTTPRequestHandler):
                 sent += len(chunk)
         finally:
             self.state.streamed(sent)
+
+
+    def _trickle(self, pause: float, content_type: str) -> None:
+        """An endless body sent one byte per ``pause`` seconds: never idle long enough for a read timeout."""
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.end_headers()
+        while True:
+            self.wfile.write(b".")
+            self.wfile.flush()
+            self.state.streamed(1)
+            time.sleep(pause)
 
 
 def run_cli(*args: str, cwd: Path, timeout: float = 120, env: dict[str, str] | None = None,

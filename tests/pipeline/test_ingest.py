@@ -118,3 +118,43 @@ def test_the_summary_says_what_was_stored_known_and_refused_and_why(db, tmp_path
                       "2026-11-20T23:30+08:00", cwd=tmp_path)
     assert retitled.stdout.splitlines()[0] == "ingest: 1 stored, 0 already known (same content), 0 refused"
     assert rows(db, "SELECT title FROM articles") == [("通义千问",)]
+
+
+def test_ingest_refuses_every_redirect_hop_to_an_internal_address(db, tmp_path, veille):
+    from tests.crawlers.conftest import HostileServer
+
+    guard = Path(__file__).parents[1] / "crawlers" / "data" / "guard"
+    with HostileServer(guard, guard / "routes.toml") as server:
+        urls = [server.base_url + path for path in
+                ("/hop1.html", "/to-localhost.html", "/to-decimal.html", "/to-mapped.html", "/flood.html")]
+        result = veille("--config", str(DATA / "loopback-allowed.toml"), "--db", str(db), "ingest", *urls,
+                        cwd=tmp_path)
+        paths = server.paths()
+    assert result.returncode == 1 and result.stderr == ""
+    advice = "; save the page and ingest the file instead"
+    lines = result.stdout.splitlines()
+    assert lines[0] == "ingest: 0 stored, 0 already known (same content), 5 refused"
+    assert lines[1] == f"  refused  {urls[0]}: redirect to 169.254.169.254, an internal address{advice}"
+    assert lines[2].startswith(f"  refused  {urls[1]}: redirect to localhost (") and lines[2].endswith(advice)
+    assert lines[3] == f"  refused  {urls[2]}: redirect to 2130706433 (127.0.0.1), an internal address{advice}"
+    assert lines[4] == f"  refused  {urls[3]}: redirect to ::ffff:127.0.0.1 (::ffff:7f00:1), an internal address{advice}"
+    assert lines[5] == f"  refused  {urls[4]}: cannot fetch it: {urls[4]} is larger than 200000 bytes"
+    assert "/secret.html" not in paths and paths.count("/hop3.html") == 1
+    assert not db.exists()
+
+
+@pytest.mark.slow
+def test_ingest_a_url_through_the_safe_fetcher(db, tmp_path, veille):
+    from tests.crawlers.conftest import HostileServer
+
+    guard = Path(__file__).parents[1] / "crawlers" / "data" / "guard"
+    with HostileServer(guard, guard / "routes.toml") as server:
+        url = server.base_url + "/gbk-long.html"
+        result = veille("--config", str(DATA / "loopback-allowed.toml"), "--db", str(db), "ingest", url, cwd=tmp_path)
+        agents = [hit.headers["User-Agent"] for hit in server.hits]
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1].startswith(f"  stored   {url} → ")
+    assert agents == ["veille/0.1 (news monitoring; +https://veille.example.org/crawler-contact)"]
+    assert rows(db, "SELECT url, final_url, charset, content_type, origin FROM pages") == [
+        (url, url, "gb18030", "text/html", "ingest")]
+    assert "国产算力上也能高效运行" in rows(db, "SELECT text FROM articles")[0][0]
