@@ -86,8 +86,7 @@ def create_app(db: Path, encoder_name: str, cache_dir: Path | None = None) -> AS
         return endpoint
 
     def articles(session, filters: Filters, request: Request) -> dict[str, Any]:
-        vector, model_id = meaning.encode(filters.meaning) if filters.meaning else (None, None)
-        return pages.articles(session, filters, vector, model_id)
+        return pages.articles(session, filters, meaning)
 
     def article(session, filters: Filters, request: Request) -> dict[str, Any] | None:
         return pages.article(session, request.path_params["article_id"])

@@ -12,6 +12,7 @@ from typing import Any
 
 from web.filters import Filters
 from web.highlight import pieces
+from web.meaning import MeaningSearch
 from web.reads import Session, Table
 
 
@@ -90,11 +91,11 @@ def stories(session: Session, filters: Filters) -> dict[str, Any]:
     return {"blocks": [_block(session, "Stories told in more than one language", "web_stories", filters)]}
 
 
-def articles(session: Session, filters: Filters, vector: list[float] | None, model_id: str | None) -> dict[str, Any]:
+def articles(session: Session, filters: Filters, meaning: MeaningSearch) -> dict[str, Any]:
     blocks = [_block(session, "Articles", "web_article_search", filters)]
-    if vector is not None:
-        blocks.insert(0, _block(session, "Passages closest in meaning", "web_passage_search", filters,
-                                vector=vector, model_id=model_id))
+    if filters.meaning:
+        table = meaning.search(session, filters.meaning, filters.language, filters.source)
+        blocks.insert(0, Block("Passages closest in meaning", table, None, {"article_id": LINKS["article_id"]}))
     return {"blocks": blocks,
             "entity_options": session.table("web_entity_options").records(),
             "source_options": [row[0] for row in session.table("web_source_options").rows],
