@@ -18,7 +18,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from warehouse.db import WarehouseBusy
+from nlp.errors import ModelUnavailableError
+from warehouse.db import WarehouseError
 from web import pages
 from web.filters import FilterError, Filters, read_filters
 from web.meaning import MeaningSearch
@@ -77,7 +78,7 @@ def create_app(db: Path, encoder_name: str, cache_dir: Path | None = None) -> AS
             try:
                 with reader.session() as session:
                     context = build(session, filters, request)
-            except WarehouseBusy as error:
+            except (WarehouseError, ModelUnavailableError) as error:
                 return _error(templates, request, 503, str(error))
             if context is None:
                 return _error(templates, request, 404, "nothing here by that name")

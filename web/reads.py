@@ -63,12 +63,14 @@ class Reader:
         self._kept: OrderedDict[tuple, Any] = OrderedDict()
         self._lock = threading.Lock()
         self._checked: tuple | None = None
+        if not db.exists():
+            raise WarehouseError(f"no warehouse at {db}; run `veille init` first")
         with self.session() as session:
             session.connection()
 
     def fingerprint(self) -> tuple:
         wal = self.db.with_name(self.db.name + ".wal")
-        stats = [self.db.stat(), wal.stat() if wal.exists() else None]
+        stats = [path.stat() if path.exists() else None for path in (self.db, wal)]
         return tuple((s.st_size, s.st_mtime_ns) if s else None for s in stats)
 
     def kept(self, key: tuple) -> Any:
