@@ -101,12 +101,15 @@ def create_app(db: Path, encoder_name: str, cache_dir: Path | None = None) -> AS
         except FilterError as error:
             return Response(f"{error}\n", status_code=400, media_type="text/plain")
         extra: dict[str, Any] = {}
-        if name == "web_passage_search":
-            if not filters.meaning:
-                return Response("give meaning=… to search by meaning\n", status_code=400, media_type="text/plain")
-            extra["vector"], extra["model_id"] = meaning.encode(filters.meaning)
-        with reader.session() as session:
-            table = session.table(name, {**filters.params(), **extra})
+        if name == "web_passage_search" and not filters.meaning:
+            return Response("give meaning=… to search by meaning\n", status_code=400, media_type="text/plain")
+        try:
+            if name == "web_passage_search":
+                extra["vector"], extra["model_id"] = meaning.encode(filters.meaning)
+            with reader.session() as session:
+                table = session.table(name, {**filters.params(), **extra})
+        except (WarehouseError, ModelUnavailableError) as error:
+            return Response(f"{error}\n", status_code=503, media_type="text/plain")
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(table.columns)

@@ -42,7 +42,7 @@ def overview(session: Session, filters: Filters) -> dict[str, Any]:
         _block(session, "Stance shares of the last weeks, per language", "web_stance_shares", filters,
                {"mark": "bar", "x": "week", "y": "share", "fill": "label", "fx": "language"}),
         _block(session, "The week's top labs and models", "web_top_entities_week", filters,
-               {"mark": "barx", "x": "articles", "y": "name", "fill": "kind"}),
+               {"mark": "barx", "x": "articles", "y": "name", "fill": "language"}),
         _block(session, "Articles per source", "web_articles_per_source", filters,
                {"mark": "barx", "x": "articles", "y": "source", "fill": "language"}),
     ]}

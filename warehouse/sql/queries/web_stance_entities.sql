@@ -11,7 +11,7 @@ WITH argued AS (
     WHERE ($stance::VARCHAR IS NULL OR s.cluster_id = $stance)
       AND ($entity::VARCHAR IS NULL OR m.entity_id = $entity)
 )
-SELECT g.cluster_id, coalesce(json_extract_string(c.labels, '$.en'), c.label) AS stance,
+SELECT g.cluster_id, c.label AS stance,
        g.entity_id, e.name AS entity, e.kind AS entity_kind,
        count(DISTINCT g.passage_id) AS passages, count(DISTINCT g.article_id) AS articles
 FROM argued AS g

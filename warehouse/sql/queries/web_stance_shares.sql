@@ -21,7 +21,7 @@ per_stance AS (
 shares AS (
     SELECT *, weight / sum(weight) OVER (PARTITION BY week, language) AS share FROM per_stance
 )
-SELECT s.week, s.language, s.cluster_id, coalesce(json_extract_string(c.labels, '$.en'), c.label) AS label,
+SELECT s.week, s.language, s.cluster_id, c.label AS label,
        c.kind, s.articles, round(s.share, 4) AS share
 FROM shares AS s
 JOIN stance_clusters AS c USING (cluster_id)

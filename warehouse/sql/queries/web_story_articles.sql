@@ -1,6 +1,6 @@
 -- One story's articles with their outlet, date and strongest stance.
 WITH top_stance AS (
-    SELECT s.article_id, arg_max(coalesce(json_extract_string(c.labels, '$.en'), c.label), s.score) AS stance
+    SELECT s.article_id, arg_max(c.label, s.score) AS stance
     FROM article_stances AS s
     JOIN stance_clusters AS c USING (cluster_id)
     JOIN articles AS a USING (article_id)
