@@ -24,6 +24,7 @@ from web import pages
 from web.filters import FilterError, Filters, read_filters
 from web.meaning import MeaningSearch
 from web.reads import Reader
+from web.warmup import WarmUp
 
 HERE = Path(__file__).parent
 SECURITY_HEADERS = {
@@ -60,10 +61,16 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-def create_app(db: Path, encoder_name: str, cache_dir: Path | None = None) -> ASGIApp:
-    """The app over the warehouse at ``db``; ``encoder_name`` encodes searches by meaning."""
+def create_app(db: Path, encoder_name: str, cache_dir: Path | None = None, *, warm_up: bool = False) -> ASGIApp:
+    """The app over the warehouse at ``db``; ``encoder_name`` encodes searches by meaning.
+
+    With ``warm_up``, a background thread makes the menu pages ready whenever the
+    file has changed and then stayed quiet (:mod:`web.warmup`).
+    """
     reader = Reader(db)
     meaning = MeaningSearch(encoder_name, cache_dir)
+    if warm_up:
+        WarmUp(reader, meaning).start()
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                                      undefined=jinja2.StrictUndefined)
     environment.filters["plainjson"] = lambda value: json.dumps(value, default=str, ensure_ascii=False)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.embeddings import Encoder, load_encoder
+from nlp.embeddings import Encoder, encoder_id, load_encoder
 from web.reads import Session, Table
 from warehouse.sqlfiles import query
 
@@ -77,6 +77,10 @@ class MeaningSearch:
         rows = [(similarity[row["passage_id"]], *(row[c] for c in columns[1:])) for row in ranked]
         params = {"model_id": model_id, "language": language, "source": source}
         return Table("web_passage_search", query("web_passage_search"), params, columns, rows)
+
+    def preload(self, session: Session) -> None:
+        """Load the stored vectors of the configured encoder without loading the encoder itself."""
+        self._load(session, encoder_id(self.encoder_name, self.cache_dir))
 
     def _load(self, session: Session, model_id: str) -> _Vectors:
         key = (session.fingerprint, model_id)

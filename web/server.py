@@ -22,7 +22,7 @@ def serve(db: Path, encoder_name: str, cache_dir: Path | None, host: str = DEFAU
 
     from web.app import create_app
 
-    app = create_app(db, encoder_name, cache_dir)
+    app = create_app(db, encoder_name, cache_dir, warm_up=True)
     try:
         with socket.create_server((host, port)):
             pass
