@@ -603,6 +603,26 @@ def sources_check(ctx: Context, sources_file: Path | None, offline: bool) -> Non
 
 
 @main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (loopback; give 0.0.0.0 to let other machines in).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8750, show_default=True, help="Port to listen on.")
+@pass_context
+@handle_errors
+def serve(ctx: Context, host: str, port: int) -> None:
+    """Serve a read-only web app over the warehouse: charts, stances, entities, stories, search.
+
+    \b
+    Example:
+      veille --db data/demo/veille.duckdb serve      (then open http://127.0.0.1:8750/)
+    """
+    from web.server import serve as run_server
+
+    config = ctx.config
+    click.echo(f"veille serve: http://{host}:{port}/ over {config.db} (read-only; Ctrl-C stops)")
+    run_server(config.db, config.models.embedding, config.models.cache_dir, host=host, port=port)
+
+
+@main.command()
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("data/demo"), show_default=True,
               help="Folder for the demo's database and digest.")
 @pass_context

@@ -46,6 +46,7 @@ def run_demo(base: Config | None, out_dir: Path, db: Path | None = None) -> Iter
     yield from summary_lines(store)
     yield f"warehouse: {config.db}   (try: veille --db {config.db} query \"FROM articles LIMIT 5\")"
     yield f"demo: done in {time.monotonic() - started:.0f} s"
+    yield f"web app: veille --db {config.db} serve   (then open http://127.0.0.1:8750/)"
 
 
 def summary_lines(store) -> Iterator[str]:

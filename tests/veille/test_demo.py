@@ -61,6 +61,7 @@ def test_demo_end_to_end_and_idempotent(tmp_path, veille):
     kinds = {part.get_content_type() for part in message.walk()}
     assert {"text/plain", "text/html"} <= kinds
     assert "veille" in first.stdout and "stance clusters" in first.stdout
+    assert first.stdout.splitlines()[-1].startswith(f"web app: veille --db {db} serve")
 
     counts = "SELECT (SELECT count(*) FROM pages), (SELECT count(*) FROM articles), (SELECT count(*) FROM mentions)"
     with duckdb.connect(str(db), read_only=True) as connection:

@@ -1,0 +1,155 @@
+"""The app's pages over a real generated warehouse, through Starlette's test client."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from warehouse.sqlfiles import query
+from web.app import SECURITY_HEADERS
+
+PAGES = ["/", "/stances", "/stances?stance=stance-1", "/entities", "/entities?entity=model-1", "/stories",
+         "/stories?story=s3", "/articles", "/articles?q=open", "/article/a1"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_answers_with_its_security_headers(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.text[:500]
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers[name] == value
+    assert "script-src 'self';" in response.headers["content-security-policy"]
+    assert "<script>" not in response.text  # every script is a file served by the app
+
+
+def test_no_asset_comes_from_the_network(client):
+    page = client.get("/").text
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert assets and not [a for a in assets if a.startswith(("http:", "https:", "//"))]
+    for asset in ("/static/d3.min.js", "/static/plot.umd.min.js", "/static/app.js", "/static/style.css"):
+        assert client.get(asset).status_code == 200
+
+
+def test_a_hostile_title_text_and_address_are_shown_as_text(client):
+    listing = client.get("/articles?source=hostile").text
+    assert "&lt;script&gt;window.__pwned = &#39;title&#39;&lt;/script&gt;" in listing
+    assert "<script>window.__pwned" not in listing and "<img src=x" not in listing
+    article = client.get("/article/hostile1").text
+    assert "<script>window.__pwned" not in article and "</textarea><script>" not in article
+    assert "&lt;/textarea&gt;&lt;script&gt;" in article
+    assert 'href="javascript:' not in article and ">original</a>" not in article
+
+
+def test_the_article_page_highlights_its_mentions(client):
+    page = client.get("/article/hostile1").text
+    assert re.search(r'<a class="mention" href="/entities\?entity=deepseek" title="DeepSeek">DeepSeek</a>', page)
+
+
+def test_a_canonical_entity_finds_every_alias(client):
+    page = client.get("/articles?entity=deepseek").text
+    assert "深度求索发布新的开源模型" in page and "hostile1" in page
+
+
+def test_filters_narrow_the_rows_and_live_in_the_csv_link(client, warehouse_file):
+    page = client.get("/articles?language=zh&q=%E5%BC%80%E6%BA%90").text
+    rows = re.findall(r'<tr><td><a href="/article/([^"]+)">', page)
+    assert rows and all(r.startswith("a") or r == "zh-deepseek" for r in rows)
+    languages = re.findall(r"<td>(en|fr|zh)</td>", page)
+    assert set(languages) == {"zh"}
+    assert 'href="/csv/web_article_search.csv?language=zh&amp;q=%E5%BC%80%E6%BA%90"' in page
+
+
+def _sql_rows(db: Path, name: str, params: dict) -> list[list[str]]:
+    connection = duckdb.connect(str(db), read_only=True)
+    try:
+        sql = query(name)
+        used = {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+        cursor = connection.execute(sql, used)
+        header = [d[0] for d in cursor.description]
+        return [header] + [["" if v is None else str(v) for v in row] for row in cursor.fetchall()]
+    finally:
+        connection.close()
+
+
+def test_the_csv_is_what_the_sql_gives(client, warehouse_file):
+    response = client.get("/csv/web_articles_per_day.csv?language=fr&since=2026-06-01")
+    assert response.headers["content-type"].startswith("text/csv")
+    got = list(csv.reader(io.StringIO(response.text)))
+    params = {"language": "fr", "source": None, "since": "2026-06-01", "until": None}
+    assert got == _sql_rows(warehouse_file, "web_articles_per_day", params)
+    assert len(got) > 10
+
+
+def test_the_page_shows_the_sql_it_ran(client):
+    page = client.get("/stances?stance=stance-1").text
+    assert "FROM stance_representatives AS r" in page and "<code>$stance = stance-1</code>" in page
+
+
+def test_the_stance_shares_are_those_of_the_weekly_view(warehouse_file):
+    shares = _sql_rows(warehouse_file, "web_stance_shares",
+                       {"weeks": 520, "until": None, "language": None, "source": None, "stance": None})
+    connection = duckdb.connect(str(warehouse_file), read_only=True)
+    try:
+        view = connection.execute("SELECT week, language, cluster_id, articles, round(share, 4) "
+                                  "FROM stance_share_weekly").fetchall()
+    finally:
+        connection.close()
+    ours = {(r[0], r[1], r[2], int(r[5]), float(r[6])) for r in shares[1:]}
+    assert ours == set(view)
+
+
+@pytest.mark.parametrize("url, message", [
+    ("/articles?since=yesterday", "since=&#39;yesterday&#39; is not a date (YYYY-MM-DD)"),
+    ("/?weeks=0", "weeks must be between 1 and 520"),
+    ("/articles?language=%3Cb%3E", "language=&#39;&lt;b&gt;&#39; is not a valid language"),
+])
+def test_a_bad_filter_gets_one_clear_line(client, url, message):
+    response = client.get(url)
+    assert response.status_code == 400 and f'<p class="error">{message}</p>' in response.text
+
+
+def test_unknown_names_answer_404(client):
+    assert client.get("/article/nothing-here").status_code == 404
+    assert client.get("/csv/digest_record.csv").status_code == 404
+
+
+def test_the_app_cannot_write(client, warehouse_file):
+    before = warehouse_file.stat().st_mtime_ns
+    for url in PAGES:
+        client.get(url)
+    assert warehouse_file.stat().st_mtime_ns == before
+    assert client.get("/csv/web_stances.csv?stance=x');DROP TABLE articles;--").status_code == 400
+
+
+WRITER = """
+import sys, time
+from pathlib import Path
+from warehouse.db import write_transaction
+with write_transaction(Path(sys.argv[1])) as connection:
+    print("holding", flush=True)
+    connection.execute("UPDATE articles SET title = 'Rewritten while served' WHERE article_id = 'a2'")
+    time.sleep(1.5)
+"""
+
+
+def test_it_keeps_answering_while_a_writer_holds_the_file_and_shows_what_it_wrote(client, warehouse_file):
+    client.get("/article/a2")
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(warehouse_file)], stdout=subprocess.PIPE, text=True,
+                              cwd=Path(__file__).resolve().parents[2])
+    try:
+        assert writer.stdout.readline().strip() == "holding"
+        started = time.monotonic()
+        response = client.get("/article/a3")  # not kept yet: it must open the file the writer holds
+        assert response.status_code == 200
+        assert time.monotonic() - started < 15
+    finally:
+        assert writer.wait(timeout=30) == 0
+    assert "Rewritten while served" in client.get("/article/a2").text

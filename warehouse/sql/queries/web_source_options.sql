@@ -1,0 +1,2 @@
+-- Sources to choose from in a search form.
+SELECT DISTINCT source FROM articles ORDER BY source;

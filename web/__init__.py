@@ -1,0 +1,1 @@
+"""``veille serve``: a read-only web app over the warehouse."""
