@@ -18,9 +18,10 @@ import re
 from collections import Counter
 
 from nlp.extraction_rules import LanguageRules
+from nlp.segmentation import UNSPACED
 
 _SPACE = re.compile(r"\s+")
-_WORD_CHARACTER = re.compile(r"[\u3400-\u9fff]|[^\W\d_]+", re.UNICODE)
+_WORD_CHARACTER = re.compile(rf"{UNSPACED}|[^\W\d_]+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[。！？；…!?;]|[.](?:\s|$)")
 _LIST_MARK = re.compile(r"^(?:[-*•·|]\s|\|)")
 PROSE_MIN_WORDS = 20

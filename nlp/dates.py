@@ -1,4 +1,4 @@
-"""Publication dates in English, French and Chinese pages.
+"""Publication dates in the pages of every language of the registry.
 
 Order of trust: dates the page states in its markup (``article:published_time``,
 JSON-LD, ``<time>``; htmldate without guessing), then a date written in the
@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import dateparser
 import htmldate
 
+from core.languages import registry
 from nlp.chinese_dates import issue_date, written_dates, zone_for
 
 _MONTHS_FR = "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre"
@@ -105,8 +106,13 @@ def _parse(match: re.Match[str], language: str | None) -> datetime | None:
             return _as_datetime(date(year, month, day))
         except ValueError:
             return None
-    languages = [language] if language in {"en", "fr"} else ["en", "fr"]
-    order = "DMY" if language == "fr" or "/" in match.group(1) and language != "en" else None
+    # dateparser reads the language's words ([dates] dateparser), or those of every language
+    # that names one; 03/04/2026 is 3 April where the language writes the day first, or is unknown
+    readers = {spec.code: spec.dates for spec in registry() if spec.dates.get("dateparser")}
+    own = readers.get(language or "")
+    languages = [own["dateparser"]] if own else [spec["dateparser"] for spec in readers.values()]
+    day_first = own.get("day_first", False) if own else "/" in match.group(1)
+    order = "DMY" if day_first else None
     settings = {"RETURN_AS_TIMEZONE_AWARE": True, "TIMEZONE": "UTC", "PREFER_DAY_OF_MONTH": "first"}
     if order:
         settings["DATE_ORDER"] = order
