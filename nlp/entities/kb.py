@@ -23,9 +23,10 @@ OPENNESS = ("open_weights", "open_source", "closed", "mixed")
 
 
 def alias_languages() -> tuple[str, ...]:
-    """The languages an alias may be written in: ``mul`` (any) and every language file's
-    ``[entities] aliases`` (``zh_hant``: Traditional Chinese)."""
-    return tuple(dict.fromkeys(["mul", *(code for spec in registry() for code in spec.alias_languages)]))
+    """The languages an alias may be written in: ``mul`` (any) and the ``[entities] aliases``
+    of every analysed language (``zh_hant``: Traditional Chinese)."""
+    codes = (code for spec in registry() if spec.analysed for code in spec.alias_languages)
+    return tuple(dict.fromkeys(["mul", *codes]))
 
 _ENTITY_KEYS = frozenset(
     {"id", "kind", "name", "country", "parent", "openness", "license", "ambiguous", "ambiguous_aliases", "aliases"}
