@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 import trafilatura
 from lxml import etree
@@ -26,8 +27,8 @@ from lxml import etree
 from nlp.boilerplate import agree, prefer_denser, remove_furniture
 from nlp.density import block_lines, density_text, parse
 from nlp.bylines import clean_byline, strip_outlet
-from core.languages import registry
-from nlp.extraction_rules import LanguageRules, byline_patterns, byline_prefixes, rules_for
+from core.languages import Registry, registry
+from nlp.extraction_rules import LanguageRules, byline_patterns, byline_prefixes, load_rules, rules_for
 from nlp.language import detect_language
 from nlp.segmentation import HAN, unspaced_share
 
@@ -49,14 +50,27 @@ _BYLINE_EDITOR = re.compile(rf"(?:责任编辑|責任編輯|编辑|編輯)\s*[:�
 _SIGNATURE = re.compile(rf"[（(]\s*(?:记者|記者|本报记者)?\s*({_HAN_NAMES})\s*(?:\S{{2}}报道)?\s*[)）]\s*$")
 _NOT_A_HAN_NAME = re.compile(r"手记|简介|文章|联系|采访|了解|来源|的|新闻|报道|本报|编辑|记者|网|社|报$")
 
-_MONTH = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
-          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
-_TRAILING_DATE = re.compile(rf"\s+(?:{_MONTH})\.?(?:\s+\d.*)?$", re.IGNORECASE)
-_NOT_A_NAME = re.compile(
-    r"\d|published|publié|updated|mis à jour|opinion|tribune|monday|tuesday|wednesday|thursday|friday|"
-    rf"saturday|sunday|^(?:{_MONTH})\.?$|washington|来源|記者|记者",
-    re.IGNORECASE,
-)
+
+@dataclass(frozen=True)
+class _AuthorNoise:
+    """What trafilatura glues onto an author: a trailing date, or a label that is no name."""
+
+    trailing_date: re.Pattern[str] | None
+    not_a_name: re.Pattern[str]
+
+
+@cache
+def _author_noise(languages: Registry) -> _AuthorNoise:
+    """From every language's ``[extraction]``: ``author_months`` (month names that end an
+    author field with a date) and ``not_authors`` (words of a part that is not a name)."""
+    rules = load_rules(languages).values()
+    months = "|".join(r.author_months for r in rules if r.author_months)
+    words = "|".join(re.escape(w) for r in rules for w in r.not_authors)
+    not_a_name = r"\d" + (f"|^(?:{months})\\.?$" if months else "") + (f"|{words}" if words else "")
+    return _AuthorNoise(
+        trailing_date=re.compile(rf"\s+(?:{months})\.?(?:\s+\d.*)?$", re.IGNORECASE) if months else None,
+        not_a_name=re.compile(not_a_name, re.IGNORECASE),
+    )
 
 
 @dataclass(frozen=True)
@@ -115,8 +129,10 @@ def _clean_author(author: str | None) -> str | None:
     prefixes = "|".join(re.escape(prefix) for prefix in byline_prefixes())
     parts = [re.sub(rf"^(?:{prefixes})\s+", "", p.strip(), flags=re.IGNORECASE) if prefixes else p.strip()
              for p in re.split(r"[;|·•]", author)]
-    parts = [_TRAILING_DATE.sub("", p).strip() for p in parts]
-    kept = [p for p in parts if p and not _NOT_A_NAME.search(p)]
+    noise = _author_noise(registry())
+    if noise.trailing_date is not None:
+        parts = [noise.trailing_date.sub("", p).strip() for p in parts]
+    kept = [p for p in parts if p and not noise.not_a_name.search(p)]
     return "; ".join(kept) or None
 
 

@@ -15,6 +15,8 @@ end_headings: a line that is only one of these headings ends the article (the
 drop_lines: a line that matches is not article text, wherever it stands.
 byline_patterns: a byline in the text's head ("By Jane Doe"), its first group the name.
 byline_prefixes: words before the name in an author field ("by", "par"); taken off.
+author_months: month names (a regular expression) that end an author field with a date.
+not_authors: words of an author field's part that is a label, not a name ("published").
 byline_roles: role words written before a name in a byline; taken off the author.
 not_names: words that a byline's remains hold when they are a label, not a name.
 timezone, timezones_by_domain: the zone of a date written with a time of day;
@@ -33,7 +35,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from core.languages import Registry, registry
 
 _KEYS = {"timezone", "timezones_by_domain", "precision_pass", "density_pass", "end_headings", "drop_lines",
-         "byline_patterns", "byline_prefixes", "byline_roles", "not_names", "title_separators", "outlet_words"}
+         "byline_patterns", "byline_prefixes", "author_months", "not_authors", "byline_roles", "not_names", "title_separators", "outlet_words"}
 
 
 class ExtractionRulesError(ValueError):
@@ -50,6 +52,8 @@ class LanguageRules:
     drop_lines: tuple[re.Pattern[str], ...] = ()
     byline_patterns: tuple[re.Pattern[str], ...] = ()
     byline_prefixes: tuple[str, ...] = ()
+    author_months: str | None = None
+    not_authors: tuple[str, ...] = ()
     byline_roles: tuple[str, ...] = ()  # longest first, so 中央社記者 goes before 記者
     not_names: tuple[str, ...] = ()
     title_separators: re.Pattern[str] | None = None
@@ -104,6 +108,8 @@ def parse_rules(data: dict) -> dict[str, LanguageRules]:
             # a name is told by its capitals: byline patterns keep their case
             byline_patterns=tuple(_compile(language, "byline_patterns", p, 0) for p in section.get("byline_patterns", [])),
             byline_prefixes=tuple(section.get("byline_prefixes", [])),
+            author_months=section.get("author_months"),
+            not_authors=tuple(section.get("not_authors", [])),
             byline_roles=tuple(sorted(section.get("byline_roles", []), key=len, reverse=True)),
             not_names=tuple(section.get("not_names", [])),
             title_separators=_compile(language, "title_separators", separators) if separators else None,

@@ -27,7 +27,7 @@ from nlp.language import chinese_script, detect_language
 from nlp.segmentation import UNSPACED_CHARACTER
 from nlp.stories import signature as story_signature
 from core.config import Config
-from core.languages import registry
+from core.languages import registry, use_extra
 from warehouse.records import (
     ArticleRecord,
     CandidateRecord,
@@ -52,18 +52,20 @@ class AnalyserSettings:
     relevance_threshold: float
     threads: int | None = None  # per process, when several share the cores; None: one per core
     body_xpaths: Mapping[str, str] = field(default_factory=dict)  # source name → its registry hint
+    language_folders: tuple[Path, ...] = ()  # the configuration's extra language files, for worker processes
 
     @classmethod
     def from_config(cls, config: Config) -> AnalyserSettings:
         # The hints are keyed by source name: a registry written for a server whose address is
         # known only when it starts (the demo's placeholder) is read with any address.
-        registry = load_sources(config.crawl.sources, base_url=HINTS_BASE_URL)
+        sources = load_sources(config.crawl.sources, base_url=HINTS_BASE_URL)
         return cls(
             embedding=config.models.embedding,
             cache_dir=config.models.cache_dir,
             spacy_models=dict(config.models.spacy),
             relevance_threshold=config.process.relevance_threshold,
-            body_xpaths={s.name: s.extraction.body_xpath for s in registry.sources if s.extraction.body_xpath},
+            body_xpaths={s.name: s.extraction.body_xpath for s in sources.sources if s.extraction.body_xpath},
+            language_folders=tuple(config.languages.extra),
         )
 
 
@@ -87,6 +89,7 @@ class Analyser:
     """Loads the models once; ``analyse`` is then called page after page."""
 
     def __init__(self, settings: AnalyserSettings, known_hashes: frozenset[str] = frozenset()) -> None:
+        use_extra(*settings.language_folders)
         self.settings = settings
         self.known_hashes = set(known_hashes)
 
