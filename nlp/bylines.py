@@ -3,7 +3,7 @@
 Chinese bylines put the role before the name (记者 王小明, 中央社記者陳仁華,
 責任編輯：李四) and the place and the verb after it (／新北報導, 北京报道);
 portals end ``<title>`` with their own name ("… - 新浪科技", "…｜聯合新聞網").
-The words are data (``extraction_rules.toml``); what is left of a byline must
+The words are data (``[extraction]`` of the language file); what is left of a byline must
 look like names, or there is no author.
 """
 

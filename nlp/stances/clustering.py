@@ -9,7 +9,7 @@ passage. Each passage goes, in this order,
    (the prototype classifier and the stance cues, see ``seeded.py``);
 2. to no stance at all when it reads as factual news: closer to the
    taxonomy's background statements than to any stance, and without a word
-   that leans for or against (``stance_cues`` of ``topic.toml``); it is never
+   that leans for or against (``[stance_cues]`` of the language file); it is never
    read back;
 3. else to the nearest existing emergent cluster, when close enough to its
    centroid (``emergent_join``, stricter than the merge level that forms
