@@ -106,7 +106,8 @@ def parse_rules(data: dict) -> dict[str, LanguageRules]:
             end_headings=frozenset(_bare(h) for h in section.get("end_headings", [])),
             drop_lines=tuple(_compile(language, "drop_lines", p) for p in section.get("drop_lines", [])),
             # a name is told by its capitals: byline patterns keep their case
-            byline_patterns=tuple(_compile(language, "byline_patterns", p, 0) for p in section.get("byline_patterns", [])),
+            byline_patterns=tuple(_compile(language, "byline_patterns", p, 0)
+                                  for p in section.get("byline_patterns", [])),
             byline_prefixes=tuple(section.get("byline_prefixes", [])),
             author_months=section.get("author_months"),
             not_authors=tuple(section.get("not_authors", [])),

@@ -36,6 +36,9 @@ _KEYS = {
 }
 
 
+_TABLES = ("stopwords", "dates", "passages", "extraction", "topic", "stance_cues", "entities")
+
+
 class LanguageError(VeilleError):
     """A language file cannot be used as written; the message names the file and the key."""
 
@@ -114,7 +117,8 @@ class Registry:
         try:
             return self.languages[code]
         except KeyError:
-            raise LanguageError(f"{code!r} is not a language veille knows: give one of {', '.join(self.codes)}") from None
+            known = ", ".join(self.codes)
+            raise LanguageError(f"{code!r} is not a language veille knows: give one of {known}") from None
 
     def __contains__(self, code: object) -> bool:
         return code in self.languages
@@ -167,16 +171,15 @@ def _read(path: Path) -> Language:
     spaced = data.get("spaced", True)
     if not spaced and not characters:
         raise LanguageError(f"{path}: an unspaced language (spaced = false) needs its script's characters")
+    for key in ("segmenter", *_TABLES):
+        if not isinstance(data.get(key, {}), dict):
+            raise LanguageError(f"{path}: {key} must be a table ([{key}])")
     segmenter = data.get("segmenter", {})
     if set(segmenter) - {"spacy", "blank", "words"}:
         raise LanguageError(f"{path}: [segmenter] takes spacy, blank and words")
     if segmenter.get("words") not in (None, "jieba"):
         raise LanguageError(f"{path}: [segmenter] words = {segmenter['words']!r}; the word cutter known is \"jieba\"")
-    tables = {key: MappingProxyType(dict(data.get(key, {})))
-              for key in ("stopwords", "dates", "passages", "extraction", "topic", "stance_cues", "entities")}
-    for key, table in tables.items():
-        if not isinstance(data.get(key, {}), dict):
-            raise LanguageError(f"{path}: {key} must be a table ([{key}])")
+    tables = {key: MappingProxyType(dict(data.get(key, {}))) for key in _TABLES}
     return Language(
         code=code, name=name.strip(), source=path, analysed=bool(data.get("analysed", True)),
         scripts=tuple(data.get("scripts", ())), spaced=bool(spaced),
