@@ -192,23 +192,36 @@ _extra: list[Path] = []
 _current: Registry | None = None
 
 
+def _environment() -> list[Path]:
+    return [Path(p) for p in os.environ.get(ENVIRONMENT, "").split(os.pathsep) if p]
+
+
 def registry() -> Registry:
-    """The process's registry: the packaged languages and the extra folders given so far."""
+    """The process's registry: the packaged languages and the extra folders given so far.
+
+    A folder of ``VEILLE_LANGUAGES`` that cannot be read is reported once, by the first
+    call; the process then goes on with the packaged languages (and ``use_extra``'s).
+    """
     global _current
     if _current is None:
-        from_environment = [Path(p) for p in os.environ.get(ENVIRONMENT, "").split(os.pathsep) if p]
-        _current = Registry.load([*from_environment, *_extra])
+        try:
+            _current = Registry.load([*_environment(), *_extra])
+        except LanguageError:
+            _current = Registry.load(_extra)
+            raise
     return _current
 
 
 def use_extra(*folders: Path | str) -> Registry:
     """Add folders of language files to the process's registry (the configuration's
-    ``[languages] extra``, a test's fixture folder); modules read it at the next call."""
+    ``[languages] extra``, a test's fixture folder); modules read it at the next call.
+    Folders that cannot be read raise ``LanguageError`` and leave the registry as it was."""
     global _current
     new = [Path(folder).expanduser() for folder in folders if Path(folder).expanduser() not in _extra]
     if new:
+        loaded = Registry.load([*_environment(), *_extra, *new])
         _extra.extend(new)
-        _current = None
+        _current = loaded
     return registry()
 
 

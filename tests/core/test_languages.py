@@ -70,3 +70,9 @@ def test_the_environment_adds_a_folder(monkeypatch) -> None:
     monkeypatch.setenv(languages.ENVIRONMENT, str(DATA / "extra"))
     languages.reset()
     assert languages.registry()["br"].name == "Breton"
+
+
+def test_a_folder_that_fails_leaves_the_registry_as_it_was() -> None:
+    with pytest.raises(LanguageError, match="unknown keys"):
+        languages.use_extra(DATA / "bad-key")
+    assert languages.registry().codes == Registry.load().codes
