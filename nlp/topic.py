@@ -31,11 +31,13 @@ class TermList:
     (``AI``) still need non-letters around them.
     """
 
-    def __init__(self, terms: tuple[str, ...], language: str) -> None:
+    def __init__(self, terms: tuple[str, ...], language: str, spaced: bool | None = None) -> None:
         self.terms = terms
         ordered = sorted(terms, key=len, reverse=True)  # longest first: "open models" before "open model"
-        spec = registry().get(language)
-        if spec is not None and not spec.spaced:
+        if spaced is None:  # as the process's registry describes the language
+            spec = registry().get(language)
+            spaced = spec is None or spec.spaced
+        if not spaced:
             alternatives = "|".join(_latin_bounded(_pattern(term), term) for term in ordered)
         else:
             alternatives = r"(?<!\w)(?:" + "|".join(_pattern(term) for term in ordered) + r")(?!\w)"
@@ -110,9 +112,9 @@ class Topic:
                                  f"has {len(tables['descriptions'][code])}")
             kinds = {kind: _strings(spec.stance_cues.get(kind), f"[stance_cues] {kind}", spec.source)
                      for kind in _CUE_KINDS}
-            cues[code] = StanceCues(**{kind: TermList(words, code) for kind, words in kinds.items()})
-        lists = {key: _frozen({code: TermList(words, code) for code, words in tables[key].items()})
-                 for key in _TERM_KINDS}
+            cues[code] = StanceCues(**{kind: TermList(words, code, spec.spaced) for kind, words in kinds.items()})
+        lists = {key: _frozen({code: TermList(words, code, languages[code].spaced) for code, words in table.items()})
+                 for key, table in tables.items() if key in _TERM_KINDS}
         return cls(
             version=int(data.get("version", 1)),
             terms=lists["terms"],
