@@ -18,7 +18,9 @@ from pathlib import Path
 
 from bench.corpus import load_pages
 from nlp.entities import EntityMatcher, KnowledgeBase
-from nlp.entities.pipelines import chinese_pipeline, load_tokenizing_pipeline
+from core.languages import registry
+from nlp.entities.pipelines import blank_pipeline, load_tokenizing_pipeline
+from nlp.segmentation import UNSPACED_CHARACTER
 
 
 def _best_of(runs: int, work) -> float:
@@ -40,14 +42,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as cache:
         matcher = EntityMatcher(kb, cache_dir=Path(cache))
         print(f"{'language':8} {'texts':>5} {'words':>8} {'bare words/s':>13} {'veille words/s':>15} {'ratio':>6}")
-        for language in ("en", "fr", "zh"):
+        for language in registry().analysed:
             texts = [p.gold["text"] for p in pages if p.language == language and p.gold.get("text")]
             veille_nlp = matcher.pipeline(language)  # loads the matcher's pipeline (and Chinese NER)
-            if language == "zh":
-                words = [a.alias for a in kb.aliases if any("\u3400" <= c <= "\u9fff" for c in a.alias)]
-                bare = chinese_pipeline(Path(cache) / "bare", words)
+            if package := matcher.package(language):
+                bare = load_tokenizing_pipeline(package)
             else:
-                bare = load_tokenizing_pipeline(matcher.models[language])
+                spec = registry()[language]
+                words = [a.alias for a in kb.aliases if UNSPACED_CHARACTER.search(a.alias)]
+                bare = blank_pipeline(spec.spacy_language, Path(cache) / "bare", words,
+                                      jieba=spec.segmenter.words == "jieba")
             assert "span_ruler" in veille_nlp.pipe_names and "span_ruler" not in bare.pipe_names
             count = sum(1 for doc in bare.pipe(texts) for t in doc if not (t.is_punct or t.is_space))
             bare_time = _best_of(args.runs, lambda: list(bare.pipe(texts, batch_size=64)))

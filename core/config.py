@@ -56,14 +56,24 @@ class ProcessConfig(_Section):
 
 class ModelsConfig(_Section):
     embedding: str
-    spacy_en: str
-    spacy_fr: str
+    spacy: dict[str, str] = Field(default_factory=dict)
+    """spaCy packages (or local pipeline folders) by language code, over the language files' own."""
     cache_dir: Path
 
     @field_validator("cache_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()
+
+
+class LanguagesConfig(_Section):
+    extra: list[Path] = Field(default_factory=list)
+    """Folders of language files (``xx.toml``) added to the packaged ones (``core/languages``)."""
+
+    @field_validator("extra", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
 
 
 class DigestConfig(_Section):
@@ -146,6 +156,7 @@ class Config(_Section):
     crawl: CrawlConfig
     process: ProcessConfig
     models: ModelsConfig
+    languages: LanguagesConfig = Field(default_factory=LanguagesConfig)
     digest: DigestConfig
     smtp: SmtpConfig
     schedule: ScheduleConfig
@@ -201,6 +212,12 @@ def load_config(config_path: Path | None = None, db_path: Path | None = None) ->
         for section, key in (("crawl", "sources"), ("digest", "out_dir"), ("smtp", "password_file")):
             if isinstance(user.get(section), dict):
                 _resolve_relative(user[section], key, base)
+        extra = user.get("languages", {}).get("extra") if isinstance(user.get("languages"), dict) else None
+        if isinstance(extra, (str, list)):
+            folders = [{"extra": f} for f in ([extra] if isinstance(extra, str) else extra)]
+            for folder in folders:
+                _resolve_relative(folder, "extra", base)
+            user["languages"]["extra"] = [folder["extra"] for folder in folders]
     elif explicit:
         raise ConfigError(f"{path}: no such configuration file")
     for section in ("db", "config_file"):
@@ -212,6 +229,10 @@ def load_config(config_path: Path | None = None, db_path: Path | None = None) ->
     if os.environ.get("VEILLE_REDIS_URL"):
         merged["crawl"]["redis_url"] = os.environ["VEILLE_REDIS_URL"]
     try:
-        return Config.model_validate(merged)
+        config = Config.model_validate(merged)
     except ValidationError as error:
         raise ConfigError(_describe(error, str(path))) from None
+    from core.languages import use_extra
+
+    use_extra(*config.languages.extra)
+    return config

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from core.languages import registry
 from digest.weeks import IsoWeek
 
-LANGUAGE_NAMES = {"en": "English", "fr": "French", "zh": "Chinese"}
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
 
 
 def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code)
+    """The language's name in its registry file (``English``), or the code for one veille does not know."""
+    spec = registry().get(code)
+    return spec.name if spec is not None else code
 
 
 def day(moment: datetime | None) -> str:

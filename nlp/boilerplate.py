@@ -8,7 +8,7 @@ the precision pass is the answer when it holds prose; when it does not, the
 default pass's lines are taken around what the precision pass found, as far
 as they run on in prose. A third reading by text density (``nlp.density``)
 replaces that text where it is the same text less some lines. The lines the language's rules name as furniture
-(``extraction_rules.toml``) are then removed, and the text ends at a
+(``[extraction]`` of the language file) are then removed, and the text ends at a
 "related news" heading.
 """
 
@@ -18,9 +18,10 @@ import re
 from collections import Counter
 
 from nlp.extraction_rules import LanguageRules
+from nlp.segmentation import UNSPACED
 
 _SPACE = re.compile(r"\s+")
-_WORD_CHARACTER = re.compile(r"[\u3400-\u9fff]|[^\W\d_]+", re.UNICODE)
+_WORD_CHARACTER = re.compile(rf"{UNSPACED}|[^\W\d_]+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[。！？；…!?;]|[.](?:\s|$)")
 _LIST_MARK = re.compile(r"^(?:[-*•·|]\s|\|)")
 PROSE_MIN_WORDS = 20

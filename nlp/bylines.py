@@ -3,7 +3,7 @@
 Chinese bylines put the role before the name (记者 王小明, 中央社記者陳仁華,
 責任編輯：李四) and the place and the verb after it (／新北報導, 北京报道);
 portals end ``<title>`` with their own name ("… - 新浪科技", "…｜聯合新聞網").
-The words are data (``extraction_rules.toml``); what is left of a byline must
+The words are data (``[extraction]`` of the language file); what is left of a byline must
 look like names, or there is no author.
 """
 
@@ -12,17 +12,18 @@ from __future__ import annotations
 import re
 
 from nlp.extraction_rules import LanguageRules
+from nlp.segmentation import HAN
 
 OUTLET_MAX_CHARACTERS = 16
 HEADLINE_MIN_CHARACTERS = 4
-_HAN_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}$")
+_HAN_NAME = re.compile(rf"^[{HAN}]{{2,4}}$|^[{HAN}]{{1,6}}·[{HAN}]{{1,8}}$")
 _SPLIT = re.compile(r"\s*[、,，;；/／|｜:：︰]\s*|\s+")
 _ASIDE = re.compile(r"[（(\[【〔][^)）\]】〕]*[)）\]】〕]")
 # the place and the verb that close a byline: "／新北 台南報導", " 北京报道", "／綜合報導"
-_PLACE_AND_VERB = re.compile(r"(?:[／/]\s*[\u4e00-\u9fff ]{0,12}|\s[\u4e00-\u9fff]{0,6})"
+_PLACE_AND_VERB = re.compile(rf"(?:[／/]\s*[{HAN} ]{{0,12}}|\s[{HAN}]{{0,6}})"
                              r"(?:报道|報導|報道|专电|專電|电|電|讯|訊|摄|攝|整理|整合|编译|編譯)\s*$")
 
-_SPACED_NAME = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff])[ \u3000]([\u4e00-\u9fff])(?![\u4e00-\u9fff])")
+_SPACED_NAME = re.compile(rf"(?<![{HAN}])([{HAN}])[ \u3000]([{HAN}])(?![{HAN}])")
 _PHOTO = re.compile(r"(?:攝|摄|報導|报道)$")
 
 

@@ -1,4 +1,4 @@
-"""Publication dates in English, French and Chinese pages.
+"""Publication dates in the pages of every language of the registry.
 
 Order of trust: dates the page states in its markup (``article:published_time``,
 JSON-LD, ``<time>``; htmldate without guessing), then a date written in the
@@ -11,38 +11,56 @@ htmldate's broader search. A date after the fetch time is never taken.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
+from functools import cache
 
 from zoneinfo import ZoneInfo
 
 import dateparser
 import htmldate
 
+from core.languages import Registry, registry
 from nlp.chinese_dates import issue_date, written_dates, zone_for
 
-_MONTHS_FR = "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre"
-_MONTHS_FR_SHORT = r"janv\.?|févr\.?|fevr\.?|avr\.?|juil\.?|sept\.?|oct\.?|nov\.?|déc\.?|dec\.?"
-_MONTHS_EN = (
-    r"January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?"
-)
 _YEAR_MONTH_DAY = (
     re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
     re.compile(r"(?<![\d.])((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?![\d.])"),  # 2005-5-7, 2005/05/07
 )
-_BYLINE_DATES = [
-    *_YEAR_MONTH_DAY,
-    re.compile(rf"\b(\d{{1,2}}(?:er)?\s+(?:{_MONTHS_FR}|{_MONTHS_FR_SHORT})\s+\d{{4}})\b", re.IGNORECASE),
-    re.compile(rf"\b((?:{_MONTHS_EN})\s+\d{{1,2}},?\s+\d{{4}})\b"),
-    re.compile(rf"\b(\d{{1,2}}\s+(?:{_MONTHS_EN})\s+\d{{4}})\b"),
-    re.compile(r"\b(\d{1,2}/\d{1,2}/\d{4})\b"),
-]
-_UPDATED = re.compile(r"(mis à jour|mise à jour|updated|更新)[^0-9]{0,20}$", re.IGNORECASE)
-_PUBLISHED = re.compile(
-    r"(发布时间|發布時間|发表时间|發表時間|发表于|發表於|发布于|發佈於|时间|時間|日期|published|posted|publié le|publié)"
-    r"[\s:：]{0,4}$",
-    re.IGNORECASE,
-)
+_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2}/\d{1,2}/\d{4})\b")
+
+
+@dataclass(frozen=True)
+class _Words:
+    """The registry's date words: byline date patterns, and the words that introduce a date."""
+
+    patterns: tuple[re.Pattern[str], ...]
+    updated: re.Pattern[str]
+    published: re.Pattern[str]
+
+
+@cache
+def _words(languages: Registry) -> _Words:
+    """Each language's ``[dates]``: ``byline_patterns`` (the date in the first group, ``{months}``
+    standing for its ``months``), and the ``published`` and ``updated`` words before a date."""
+    patterns, updated, published = [], [], []
+    for spec in languages:
+        months = spec.dates.get("months", "")
+        patterns += [re.compile(p.replace("{months}", months)) for p in spec.dates.get("byline_patterns", [])]
+        updated += spec.dates.get("updated", [])
+        published += spec.dates.get("published", [])
+    return _Words(
+        patterns=(*_YEAR_MONTH_DAY, *patterns, _DAY_MONTH_YEAR),
+        updated=re.compile(rf"({_alternatives(updated)})[^0-9]{{0,20}}$", re.IGNORECASE),
+        published=re.compile(rf"({_alternatives(published)})[\s:：]{{0,4}}$", re.IGNORECASE),
+    )
+
+
+def _alternatives(words: list[str]) -> str:
+    """Words as one regular-expression alternation (one that matches nothing when there are none)."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) or "(?!)"
+
+
 CLOSING_LINES = 2
 CLOSING_LINE_CHARACTERS = 40
 
@@ -71,16 +89,17 @@ def byline_date(head_text: str, language: str | None, fetched_at: datetime,
     times, and a time of day kept in that zone.
     """
     candidates: list[tuple[bool, int, datetime]] = []
+    words = _words(registry())
 
     def consider(start: int, parsed: datetime | None) -> None:
         before = head_text[max(0, start - 30): start]
-        if parsed is not None and parsed <= fetched_at and not _UPDATED.search(before):
-            candidates.append((not _PUBLISHED.search(before), start, parsed))
+        if parsed is not None and parsed <= fetched_at and not words.updated.search(before):
+            candidates.append((not words.published.search(before), start, parsed))
 
     if zone is not None:
         for found in written_dates(head_text, zone, fetched_at):
             consider(found.at, found.when)
-    for pattern in _BYLINE_DATES[len(_YEAR_MONTH_DAY):] if zone is not None else _BYLINE_DATES:
+    for pattern in words.patterns[len(_YEAR_MONTH_DAY):] if zone is not None else words.patterns:
         for match in pattern.finditer(head_text):
             consider(match.start(), _parse(match, language))
     return min(candidates)[2] if candidates else None
@@ -105,8 +124,13 @@ def _parse(match: re.Match[str], language: str | None) -> datetime | None:
             return _as_datetime(date(year, month, day))
         except ValueError:
             return None
-    languages = [language] if language in {"en", "fr"} else ["en", "fr"]
-    order = "DMY" if language == "fr" or "/" in match.group(1) and language != "en" else None
+    # dateparser reads the language's words ([dates] dateparser), or those of every language
+    # that names one; 03/04/2026 is 3 April where the language writes the day first, or is unknown
+    readers = {spec.code: spec.dates for spec in registry() if spec.dates.get("dateparser")}
+    own = readers.get(language or "")
+    languages = [own["dateparser"]] if own else [spec["dateparser"] for spec in readers.values()]
+    day_first = own.get("day_first", False) if own else "/" in match.group(1)
+    order = "DMY" if day_first else None
     settings = {"RETURN_AS_TIMEZONE_AWARE": True, "TIMEZONE": "UTC", "PREFER_DAY_OF_MONTH": "first"}
     if order:
         settings["DATE_ORDER"] = order

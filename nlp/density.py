@@ -20,11 +20,13 @@ from dataclasses import dataclass
 import trafilatura
 from lxml import etree, html as lxml_html
 
+from nlp.segmentation import UNSPACED
+
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "select", "option", "textarea", "button",
               "head", "nav", "footer", "aside", "svg", "object", "embed")
 _BLOCK_TAGS = frozenset({"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
                          "article", "blockquote", "pre", "dd", "dt", "ul", "ol", "td", "th", "center"})
-_UNIT = re.compile(r"[\u3400-\u9fff]|[^\W\d_]+|\d+", re.UNICODE)
+_UNIT = re.compile(rf"{UNSPACED}|[^\W\d_]+|\d+", re.UNICODE)
 _SENTENCE_MARK = re.compile(r"[。！？；，、：!?;,]")
 PROSE_MIN_UNITS = 10
 LINK_WEIGHT = 1.0

@@ -6,7 +6,7 @@ top: comments left out, the publication date by a stricter order of trust
 (Chinese bylines in particular), and a reason recorded for every page that
 yields no article.
 
-For the languages whose rules ask for it (``extraction_rules.toml``: Chinese),
+For the languages whose rules ask for it (``[extraction]`` of the language file: Chinese),
 the text is read three ways and the readings are made to agree: trafilatura's
 default and precision passes (``nlp.boilerplate``) and a text-density reading
 of the page (``nlp.density``); page furniture the rules name is removed, and
@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 import trafilatura
 from lxml import etree
@@ -26,36 +27,50 @@ from lxml import etree
 from nlp.boilerplate import agree, prefer_denser, remove_furniture
 from nlp.density import block_lines, density_text, parse
 from nlp.bylines import clean_byline, strip_outlet
-from nlp.extraction_rules import LanguageRules, rules_for
+from core.languages import Registry, registry
+from nlp.extraction_rules import LanguageRules, byline_patterns, byline_prefixes, load_rules, rules_for
 from nlp.language import detect_language
+from nlp.segmentation import HAN, unspaced_share
 
-MIN_CHARACTERS = {"zh": 120, "ja": 120, "ko": 120}
-MIN_CHARACTERS_DEFAULT = 300
 LEAD_IN_CHARACTERS = 200
 TAIL_CHARACTERS = 300
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_HAN_NAMES = r"[\u4e00-\u9fff·]{2,4}(?:[、,， ](?!时间|時間|日期|来源|來源|编辑|編輯|发布|發布)[\u4e00-\u9fff·]{2,4}){0,5}"
-_BYLINE_AUTHOR = [
+UNSPACED_SHARE = 0.3
+"""A text more than this share of whose characters are Han (or another unspaced script) is read as such."""
+_HAN_NAMES = rf"[{HAN}·]{{2,4}}(?:[、,， ](?!时间|時間|日期|来源|來源|编辑|編輯|发布|發布)[{HAN}·]{{2,4}}){{0,5}}"
+# Chinese bylines, read where the text is mostly Han: the other languages' bylines are
+# their files' [extraction] byline_patterns.
+_HAN_BYLINES = [
     # 作者：X; 记者 X; 本报记者X; 文/X; X/文; 本贴由 X 于 (forums); (记者 X) at the end of a dispatch
-    re.compile(rf"(?:作者|作\s者)\s*[:：|丨]\s*({_HAN_NAMES})(?![\u4e00-\u9fff])"),
-    re.compile(rf"(?:(?:记者|記者|执笔人|撰文)\s*[:：/／丨]?|(?<![\u4e00-\u9fff])文\s*[:：/／])\s*({_HAN_NAMES})(?=\s*[/／]?\s*(?:文|摄|攝|[\u4e00-\u9fff]{{0,4}}(?:报道|報導|報道)|發自|发自)?(?:[\s)）]|$))"),
-    re.compile(rf"(?<![\u4e00-\u9fff])({_HAN_NAMES})\s*[/／]\s*文(?![\u4e00-\u9fff])"),
+    re.compile(rf"(?:作者|作\s者)\s*[:：|丨]\s*({_HAN_NAMES})(?![{HAN}])"),
+    re.compile(rf"(?:(?:记者|記者|执笔人|撰文)\s*[:：/／丨]?|(?<![{HAN}])文\s*[:：/／])\s*({_HAN_NAMES})(?=\s*[/／]?\s*(?:文|摄|攝|[{HAN}]{{0,4}}(?:报道|報導|報道)|發自|发自)?(?:[\s)）]|$))"),
+    re.compile(rf"(?<![{HAN}])({_HAN_NAMES})\s*[/／]\s*文(?![{HAN}])"),
     re.compile(r"本贴由\s*(\S{2,20})\s*于"),
-    re.compile(r"\bPar\s+((?:[A-ZÉÈ][\w'’-]+\s?){2,3})", re.UNICODE),
-    re.compile(r"\bBy\s+((?:[A-Z][\w'’.-]+\s?){2,3})"),
 ]
-_BYLINE_EDITOR = re.compile(rf"(?:责任编辑|責任編輯|编辑|編輯)\s*[:：]\s*({_HAN_NAMES})(?![\u4e00-\u9fff])")
+_BYLINE_EDITOR = re.compile(rf"(?:责任编辑|責任編輯|编辑|編輯)\s*[:：]\s*({_HAN_NAMES})(?![{HAN}])")
 _SIGNATURE = re.compile(rf"[（(]\s*(?:记者|記者|本报记者)?\s*({_HAN_NAMES})\s*(?:\S{{2}}报道)?\s*[)）]\s*$")
 _NOT_A_HAN_NAME = re.compile(r"手记|简介|文章|联系|采访|了解|来源|的|新闻|报道|本报|编辑|记者|网|社|报$")
 
-_MONTH = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
-          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
-_TRAILING_DATE = re.compile(rf"\s+(?:{_MONTH})\.?(?:\s+\d.*)?$", re.IGNORECASE)
-_NOT_A_NAME = re.compile(
-    r"\d|published|publié|updated|mis à jour|opinion|tribune|monday|tuesday|wednesday|thursday|friday|"
-    rf"saturday|sunday|^(?:{_MONTH})\.?$|washington|来源|記者|记者",
-    re.IGNORECASE,
-)
+
+@dataclass(frozen=True)
+class _AuthorNoise:
+    """What trafilatura glues onto an author: a trailing date, or a label that is no name."""
+
+    trailing_date: re.Pattern[str] | None
+    not_a_name: re.Pattern[str]
+
+
+@cache
+def _author_noise(languages: Registry) -> _AuthorNoise:
+    """From every language's ``[extraction]``: ``author_months`` (month names that end an
+    author field with a date) and ``not_authors`` (words of a part that is not a name)."""
+    rules = load_rules(languages).values()
+    months = "|".join(r.author_months for r in rules if r.author_months)
+    words = "|".join(re.escape(w) for r in rules for w in r.not_authors)
+    not_a_name = r"\d" + (f"|^(?:{months})\\.?$" if months else "") + (f"|{words}" if words else "")
+    return _AuthorNoise(
+        trailing_date=re.compile(rf"\s+(?:{months})\.?(?:\s+\d.*)?$", re.IGNORECASE) if months else None,
+        not_a_name=re.compile(not_a_name, re.IGNORECASE),
+    )
 
 
 @dataclass(frozen=True)
@@ -80,8 +95,8 @@ def _name(match: re.Match[str]) -> str | None:
     return None if _NOT_A_HAN_NAME.search(name) else name
 
 
-def _byline_author(text: str, patterns: list[re.Pattern[str]] = _BYLINE_AUTHOR) -> str | None:
-    for pattern in patterns:
+def _byline_author(text: str, patterns: list[re.Pattern[str]] | None = None) -> str | None:
+    for pattern in patterns if patterns is not None else [*_HAN_BYLINES, *byline_patterns()]:
         for match in pattern.finditer(text):
             if name := _name(match):
                 return name
@@ -100,7 +115,7 @@ def _chinese_author(head: str, tail: str, html: str) -> str | None:
     if (match := _SIGNATURE.search(tail)) and (name := _name(match)):
         return name
     page = _TAGS.sub(" ", _SCRIPTS.sub(" ", html))
-    return _byline_author(page, _BYLINE_AUTHOR[:4]) or _byline_author(page, [_BYLINE_EDITOR])
+    return _byline_author(page, _HAN_BYLINES) or _byline_author(page, [_BYLINE_EDITOR])
 
 
 _SCRIPTS = re.compile(r"(?is)<(script|style)\b.*?</\1>")
@@ -111,17 +126,24 @@ def _clean_author(author: str | None) -> str | None:
     """trafilatura sometimes glues a date or "Published" onto the author."""
     if not author:
         return None
-    parts = [re.sub(r"^(?:by|par)\s+", "", p.strip(), flags=re.IGNORECASE) for p in re.split(r"[;|·•]", author)]
-    parts = [_TRAILING_DATE.sub("", p).strip() for p in parts]
-    kept = [p for p in parts if p and not _NOT_A_NAME.search(p)]
+    prefixes = "|".join(re.escape(prefix) for prefix in byline_prefixes())
+    parts = [re.sub(rf"^(?:{prefixes})\s+", "", p.strip(), flags=re.IGNORECASE) if prefixes else p.strip()
+             for p in re.split(r"[;|·•]", author)]
+    noise = _author_noise(registry())
+    if noise.trailing_date is not None:
+        parts = [noise.trailing_date.sub("", p).strip() for p in parts]
+    kept = [p for p in parts if p and not noise.not_a_name.search(p)]
     return "; ".join(kept) or None
 
 
+def min_characters(unspaced: bool) -> int:
+    """The shortest article text in a spaced script, or in an unspaced one (Han): the
+    smallest ``min_characters`` of the registry's languages of that kind."""
+    return min((spec.min_characters for spec in registry() if spec.spaced != unspaced), default=300)
+
+
 def is_long_enough(text: str) -> bool:
-    cjk = len(_CJK.findall(text[:5000]))
-    if cjk > len(text[:5000]) * 0.3:
-        return len(text) >= MIN_CHARACTERS["zh"]
-    return len(text) >= MIN_CHARACTERS_DEFAULT
+    return len(text) >= min_characters(unspaced_share(text[:5000]) > UNSPACED_SHARE)
 
 
 MARKUP_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
@@ -232,7 +254,7 @@ def _result(data: dict, text: str, html: str, rules: LanguageRules, lead_in: str
     head = (lead_in + "\n" + text[:400]) if lead_in else text[:400]
     author = clean_byline(_clean_author(data.get("author")), rules)
     if not author:
-        chinese = len(_CJK.findall(head)) > len(head) * 0.3
+        chinese = unspaced_share(head) > UNSPACED_SHARE
         author = _chinese_author(head, text[-TAIL_CHARACTERS:], html) if chinese else _byline_author(head)
         author = clean_byline(author, rules)
     found = data.get("date")

@@ -1,22 +1,41 @@
-"""Per-language extraction rules, loaded from ``extraction_rules.toml``.
+"""Per-language extraction rules: the ``[extraction]`` table of each language file.
 
-The rules are data: boilerplate headings and lines, byline role words, the
-outlet-suffix words of titles and the time zones of dates. A language the file does not name gets no
-rules (trafilatura's output as it is).
+The rules are data (``core/languages/<xx>.toml``): boilerplate headings and lines,
+byline patterns, prefixes and role words, the outlet-suffix words of titles and the
+time zones of dates. A language whose file has no ``[extraction]`` gets no rules
+(trafilatura's output as it is).
+
+precision_pass: run trafilatura a second time with favor_precision and keep the
+  lines both passes agree on (Chinese portals surround short articles with
+  "latest news" columns and link lists that the default pass keeps).
+density_pass: read the page a third time by text density (nlp/density.py) and
+  take that reading where it is the same text less some lines.
+end_headings: a line that is only one of these headings ends the article (the
+  rest is related links, recommendations, comments).
+drop_lines: a line that matches is not article text, wherever it stands.
+byline_patterns: a byline in the text's head ("By Jane Doe"), its first group the name.
+byline_prefixes: words before the name in an author field ("by", "par"); taken off.
+author_months: month names (a regular expression) that end an author field with a date.
+not_authors: words of an author field's part that is a label, not a name ("published").
+byline_roles: role words written before a name in a byline; taken off the author.
+not_names: words that a byline's remains hold when they are a label, not a name.
+timezone, timezones_by_domain: the zone of a date written with a time of day;
+  by the URL's country domain first (Taipei, Hong Kong, Macau), else the language's.
+title_separators, outlet_words: the outlet's name after the headline; taken off the title.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-DEFAULT_PATH = Path(__file__).with_name("extraction_rules.toml")
-_KEYS = {"timezone", "timezones_by_domain", "precision_pass", "density_pass", "end_headings", "drop_lines", "byline_roles", "not_names", "title_separators", "outlet_words"}
+from core.languages import Registry, registry
+
+_KEYS = {"timezone", "timezones_by_domain", "precision_pass", "density_pass", "end_headings", "drop_lines",
+         "byline_patterns", "byline_prefixes", "author_months", "not_authors", "byline_roles", "not_names", "title_separators", "outlet_words"}
 
 
 class ExtractionRulesError(ValueError):
@@ -31,6 +50,10 @@ class LanguageRules:
     density_pass: bool = False
     end_headings: frozenset[str] = frozenset()
     drop_lines: tuple[re.Pattern[str], ...] = ()
+    byline_patterns: tuple[re.Pattern[str], ...] = ()
+    byline_prefixes: tuple[str, ...] = ()
+    author_months: str | None = None
+    not_authors: tuple[str, ...] = ()
     byline_roles: tuple[str, ...] = ()  # longest first, so 中央社記者 goes before 記者
     not_names: tuple[str, ...] = ()
     title_separators: re.Pattern[str] | None = None
@@ -52,15 +75,15 @@ def _bare(line: str) -> str:
     return re.sub(r"[\s\-–—|｜:：>》▶►●■◆★☆·•【】\[\]（）()「」『』]+", "", line)
 
 
-def _compile(language: str, key: str, pattern: str) -> re.Pattern[str]:
+def _compile(language: str, key: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     try:
-        return re.compile(pattern, re.IGNORECASE)
+        return re.compile(pattern, flags)
     except re.error as error:
         raise ExtractionRulesError(f"[{language}] {key}: {pattern!r} is not a valid regular expression: {error}") from None
 
 
 def parse_rules(data: dict) -> dict[str, LanguageRules]:
-    """Check and compile the rules of every language in ``data`` (a parsed TOML file)."""
+    """Check and compile the rules of every language in ``data`` (language code → its table)."""
     rules = {}
     for language, section in data.items():
         if not isinstance(section, dict):
@@ -82,6 +105,12 @@ def parse_rules(data: dict) -> dict[str, LanguageRules]:
             density_pass=bool(section.get("density_pass", False)),
             end_headings=frozenset(_bare(h) for h in section.get("end_headings", [])),
             drop_lines=tuple(_compile(language, "drop_lines", p) for p in section.get("drop_lines", [])),
+            # a name is told by its capitals: byline patterns keep their case
+            byline_patterns=tuple(_compile(language, "byline_patterns", p, 0)
+                                  for p in section.get("byline_patterns", [])),
+            byline_prefixes=tuple(section.get("byline_prefixes", [])),
+            author_months=section.get("author_months"),
+            not_authors=tuple(section.get("not_authors", [])),
             byline_roles=tuple(sorted(section.get("byline_roles", []), key=len, reverse=True)),
             not_names=tuple(section.get("not_names", [])),
             title_separators=_compile(language, "title_separators", separators) if separators else None,
@@ -91,10 +120,20 @@ def parse_rules(data: dict) -> dict[str, LanguageRules]:
 
 
 @cache
-def load_rules(path: Path = DEFAULT_PATH) -> dict[str, LanguageRules]:
-    with path.open("rb") as handle:
-        return parse_rules(tomllib.load(handle))
+def load_rules(languages: Registry) -> dict[str, LanguageRules]:
+    """The rules of every language file that has an ``[extraction]`` table."""
+    return parse_rules({spec.code: dict(spec.extraction) for spec in languages if spec.extraction})
 
 
 def rules_for(language: str | None) -> LanguageRules:
-    return load_rules().get(language or "", NO_RULES)
+    return load_rules(registry()).get(language or "", NO_RULES)
+
+
+def byline_patterns() -> list[re.Pattern[str]]:
+    """Every language's byline patterns: a page's byline is looked for before its language is known."""
+    return [pattern for rules in load_rules(registry()).values() for pattern in rules.byline_patterns]
+
+
+def byline_prefixes() -> tuple[str, ...]:
+    """Every language's author-field prefixes ("by", "par")."""
+    return tuple(dict.fromkeys(p for rules in load_rules(registry()).values() for p in rules.byline_prefixes))

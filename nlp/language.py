@@ -1,4 +1,4 @@
-"""Language and script identification (lingua), restricted to likely languages.
+"""Language and script identification (lingua), restricted to the registry's languages.
 
 lingua restricted to a dozen languages loads in a fraction of a second and
 agrees with the full model on news text; detection reads the first 1,000
@@ -11,17 +11,18 @@ from functools import cache
 
 import hanzidentifier
 
-ANALYSED = ("en", "fr", "zh")
-_CANDIDATES = ("en", "fr", "zh", "de", "es", "it", "pt", "nl", "ru", "ja", "ko", "ar")
-KNOWN_LANGUAGES = _CANDIDATES
-"""The languages veille detects and stores; only those in ANALYSED are analysed further."""
+from core.languages import LanguageError, registry
 
 
 @cache
-def _detector():
+def _detector(candidates: tuple[str, ...]):
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
-    codes = [getattr(IsoCode639_1, code.upper()) for code in _CANDIDATES]
+    unknown = [code for code in candidates if not hasattr(IsoCode639_1, code.upper())]
+    if unknown:
+        raise LanguageError(f"lingua cannot detect the languages {', '.join(unknown)}: "
+                            "a language file must be named by an ISO 639-1 code lingua knows")
+    codes = [getattr(IsoCode639_1, code.upper()) for code in candidates]
     return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_preloaded_language_models().build()
 
 
@@ -30,7 +31,7 @@ def detect_language(text: str) -> str | None:
     sample = text[:1000]
     if not sample.strip():
         return None
-    found = _detector().detect_language_of(sample)
+    found = _detector(registry().codes).detect_language_of(sample)
     return found.iso_code_639_1.name.lower() if found is not None else None
 
 

@@ -5,7 +5,7 @@ around them (censorship, security, cost, export controls, sovereignty, what
 "open" means), even when a text never says "open source". The evidence:
 
 - openness terms, AI terms and debate-angle terms of the article's language
-  (``topic.toml``);
+  (``[topic]`` of its language file, ``core/languages/<xx>.toml``);
 - the labs and models of the knowledge base it names: open models (open
   weights, open source, or a family with open members), labs that publish
   them, closed labs and models (a closed product launch is out of scope), how

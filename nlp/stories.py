@@ -25,6 +25,9 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 from murmurhash.mrmr import hash_unicode
 
+from core.languages import registry
+from nlp.segmentation import UNSPACED_CHARACTER
+
 
 
 class StoryInput(Protocol):
@@ -63,12 +66,10 @@ class StoryThresholds:
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_CJK = re.compile(r"[\u3400-\u9fff]")
-
-
 def _shingles(text: str, language: str, size: int) -> set[str]:
-    if language in {"zh", "ja"}:
-        chars = "".join(_CJK.findall(text))
+    spec = registry().get(language)
+    if spec is not None and not spec.spaced:
+        chars = "".join(UNSPACED_CHARACTER.findall(text))
         return {chars[i: i + size] for i in range(max(1, len(chars) - size + 1))}
     words = [w.lower() for w in _WORD.findall(text)]
     return {" ".join(words[i: i + size]) for i in range(max(1, len(words) - size + 1))}

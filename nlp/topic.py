@@ -1,4 +1,5 @@
-"""The followed topic, AI open-sourcing, loaded from ``topic.toml``."""
+"""The followed topic, AI open-sourcing: ``topic.toml`` and each language's ``[topic]`` and
+``[stance_cues]`` (``core/languages/<xx>.toml``)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-LANGUAGES = ("en", "fr", "zh")
+from core.languages import Registry, registry
+
 DEFAULT_PATH = Path(__file__).with_name("topic.toml")
+_TERM_KINDS = ("terms", "ai_terms", "angle_terms")
 _CUE_KINDS = ("supportive", "critical", "evaluative")
 
 
@@ -21,16 +24,20 @@ class TopicError(ValueError):
 class TermList:
     """Words or phrases matched in text of one language, ignoring case.
 
-    English and French terms match whole words, and a trailing ``*`` lets a
-    term match longer words (``risk*``: risk, risks, risky). Chinese has no
-    word boundaries, so Chinese terms match anywhere, except that Latin-letter
-    terms inside Chinese text (``AI``) still need non-letters around them.
+    In a spaced language (English, French) terms match whole words, and a
+    trailing ``*`` lets a term match longer words (``risk*``: risk, risks,
+    risky). An unspaced language (Chinese) has no word boundaries, so its
+    terms match anywhere, except that Latin-letter terms inside its text
+    (``AI``) still need non-letters around them.
     """
 
-    def __init__(self, terms: tuple[str, ...], language: str) -> None:
+    def __init__(self, terms: tuple[str, ...], language: str, spaced: bool | None = None) -> None:
         self.terms = terms
         ordered = sorted(terms, key=len, reverse=True)  # longest first: "open models" before "open model"
-        if language == "zh":
+        if spaced is None:  # as the process's registry describes the language
+            spec = registry().get(language)
+            spaced = spec is None or spec.spaced
+        if not spaced:
             alternatives = "|".join(_latin_bounded(_pattern(term), term) for term in ordered)
         else:
             alternatives = r"(?<!\w)(?:" + "|".join(_pattern(term) for term in ordered) + r")(?!\w)"
@@ -87,45 +94,36 @@ class Topic:
     """Knowledge-base ids of labs whose name alone does not put an article on the topic."""
 
     @classmethod
-    def load(cls, path: Path | None = None) -> Topic:
-        """Read and check a topic file (the bundled ``topic.toml`` by default)."""
+    def load(cls, path: Path | None = None, languages: Registry | None = None) -> Topic:
+        """Read and check the topic file (the bundled ``topic.toml`` by default) and the
+        topic terms and stance cues of every analysed language of the registry."""
         source = Path(path) if path else DEFAULT_PATH
+        languages = languages or registry()
         with source.open("rb") as handle:
             data = tomllib.load(handle)
-        terms = _per_language(data, "terms", source)
-        ai_terms = _per_language(data, "ai_terms", source)
-        angle_terms = _per_language(data, "angle_terms", source)
-        descriptions = _per_language(data, "descriptions", source)
-        for language, texts in descriptions.items():
-            if not 3 <= len(texts) <= 5:
-                raise TopicError(f"{source}: [descriptions] {language} needs 3 to 5 descriptions, has {len(texts)}")
-        cues_data = data.get("stance_cues")
-        if not isinstance(cues_data, dict):
-            raise TopicError(f"{source}: missing [stance_cues]")
+        tables: dict[str, dict[str, tuple[str, ...]]] = {key: {} for key in (*_TERM_KINDS, "descriptions")}
         cues = {}
-        for language in LANGUAGES:
-            kinds = {kind: _strings(cues_data.get(language, {}).get(kind), f"stance_cues.{language}.{kind}", source)
+        for code in languages.analysed:
+            spec = languages[code]
+            for key, table in tables.items():
+                table[code] = _strings(spec.topic.get(key), f"[topic] {key}", spec.source)
+            if not 3 <= len(tables["descriptions"][code]) <= 5:
+                raise TopicError(f"{spec.source}: [topic] descriptions needs 3 to 5 descriptions, "
+                                 f"has {len(tables['descriptions'][code])}")
+            kinds = {kind: _strings(spec.stance_cues.get(kind), f"[stance_cues] {kind}", spec.source)
                      for kind in _CUE_KINDS}
-            cues[language] = StanceCues(**{kind: TermList(words, language) for kind, words in kinds.items()})
+            cues[code] = StanceCues(**{kind: TermList(words, code, spec.spaced) for kind, words in kinds.items()})
+        lists = {key: _frozen({code: TermList(words, code, languages[code].spaced) for code, words in table.items()})
+                 for key, table in tables.items() if key in _TERM_KINDS}
         return cls(
             version=int(data.get("version", 1)),
-            terms=_frozen({lang: TermList(words, lang) for lang, words in terms.items()}),
-            ai_terms=_frozen({lang: TermList(words, lang) for lang, words in ai_terms.items()}),
-            angle_terms=_frozen({lang: TermList(words, lang) for lang, words in angle_terms.items()}),
+            terms=lists["terms"],
+            ai_terms=lists["ai_terms"],
+            angle_terms=lists["angle_terms"],
             stance_cues=_frozen(cues),
-            descriptions=_frozen(descriptions),
+            descriptions=_frozen(tables["descriptions"]),
             incidental_labs=frozenset(data.get("incidental_labs", {}).get("ids", [])),
         )
-
-
-def _per_language(data: dict, section: str, source: Path) -> dict[str, tuple[str, ...]]:
-    table = data.get(section)
-    if not isinstance(table, dict):
-        raise TopicError(f"{source}: missing [{section}]")
-    unknown = set(table) - set(LANGUAGES)
-    if unknown:
-        raise TopicError(f"{source}: [{section}] has unknown languages {sorted(unknown)}; allowed: {list(LANGUAGES)}")
-    return {language: _strings(table.get(language), f"{section}.{language}", source) for language in LANGUAGES}
 
 
 def _strings(value: object, where: str, source: Path) -> tuple[str, ...]:

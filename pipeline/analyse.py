@@ -23,9 +23,11 @@ from nlp import CODE_VERSION
 from nlp.charset import decode_html
 from nlp.dates import publication_date
 from nlp.extraction import Extracted, NoArticle, extract, is_long_enough
-from nlp.language import ANALYSED, chinese_script, detect_language
+from nlp.language import chinese_script, detect_language
+from nlp.segmentation import UNSPACED_CHARACTER
 from nlp.stories import signature as story_signature
 from core.config import Config
+from core.languages import registry, use_extra
 from warehouse.records import (
     ArticleRecord,
     CandidateRecord,
@@ -50,32 +52,36 @@ class AnalyserSettings:
     relevance_threshold: float
     threads: int | None = None  # per process, when several share the cores; None: one per core
     body_xpaths: Mapping[str, str] = field(default_factory=dict)  # source name → its registry hint
+    language_folders: tuple[Path, ...] = ()  # the configuration's extra language files, for worker processes
 
     @classmethod
     def from_config(cls, config: Config) -> AnalyserSettings:
         # The hints are keyed by source name: a registry written for a server whose address is
         # known only when it starts (the demo's placeholder) is read with any address.
-        registry = load_sources(config.crawl.sources, base_url=HINTS_BASE_URL)
+        sources = load_sources(config.crawl.sources, base_url=HINTS_BASE_URL)
         return cls(
             embedding=config.models.embedding,
             cache_dir=config.models.cache_dir,
-            spacy_models={"en": config.models.spacy_en, "fr": config.models.spacy_fr},
+            spacy_models=dict(config.models.spacy),
             relevance_threshold=config.process.relevance_threshold,
-            body_xpaths={s.name: s.extraction.body_xpath for s in registry.sources if s.extraction.body_xpath},
+            body_xpaths={s.name: s.extraction.body_xpath for s in sources.sources if s.extraction.body_xpath},
+            language_folders=tuple(config.languages.extra),
         )
 
 
 def nlp_version() -> str:
-    """The code version plus fingerprints of the knowledge and topic data.
+    """The code version plus fingerprints of the knowledge, topic and language data.
 
-    Changing the knowledge base, the topic terms or the extraction rules makes
-    every page out of date, so ``veille process`` redoes them without ``--reprocess``.
+    Changing the knowledge base, the topic, the taxonomy or a language file (its terms,
+    extraction rules, segmenter ...) makes every page out of date, so ``veille process``
+    redoes them without ``--reprocess``.
     """
     digest = hashlib.sha1()
     for package, name in (("nlp.entities", "kb.toml"), ("nlp.entities", "cues.toml"), ("nlp", "topic.toml"),
-                          ("nlp", "relevance.toml"), ("nlp", "extraction_rules.toml"),
-                          ("nlp.stances", "taxonomy.toml"), ("nlp.stances", "passages.toml")):
+                          ("nlp", "relevance.toml"), ("nlp.stances", "taxonomy.toml")):
         digest.update(resources.files(package).joinpath(name).read_bytes())
+    for path in registry().files():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return f"{CODE_VERSION}+{digest.hexdigest()[:10]}"
 
 
@@ -83,13 +89,14 @@ class Analyser:
     """Loads the models once; ``analyse`` is then called page after page."""
 
     def __init__(self, settings: AnalyserSettings, known_hashes: frozenset[str] = frozenset()) -> None:
+        use_extra(*settings.language_folders)
         self.settings = settings
         self.known_hashes = set(known_hashes)
 
     def load(self) -> Analyser:
         """Load every model now, so that a missing one fails before the first page, not on it."""
         self.relevance  # noqa: B018 (loads the encoder and the topic)
-        for language in ANALYSED:
+        for language in registry().analysed:
             self.matcher.pipeline(language)
         return self
 
@@ -111,7 +118,7 @@ class Analyser:
         from nlp.stances.taxonomy import Taxonomy
 
         taxonomy = Taxonomy.load()
-        return {language: taxonomy.cue_terms(language) for language in ANALYSED}
+        return {language: taxonomy.cue_terms(language) for language in registry().analysed}
 
     @cached_property
     def knowledge_base(self):
@@ -151,13 +158,13 @@ class Analyser:
         base = dict(
             article_id=page.page_id, url=page.url, source=page.source, title=title, author=extracted.author,
             site_name=extracted.site_name, language=language,
-            script=chinese_script(extracted.text) if language == "zh" else None,
+            script=chinese_script(extracted.text) if _tells_scripts(language) else None,
             published_at=article_date, published_offset=_stated_offset(article_date, extracted, page),
             fetched_at=page.fetched_at, text=extracted.text,
             word_count=_word_count(extracted.text, language),
             minhash=story_signature(extracted.text, language),
         )
-        if language not in ANALYSED:
+        if language not in registry().analysed:
             return ProcessedPage(page.page_id, "article", None,
                                  ArticleRecord(**base, relevance=0.0, relevant=False))
         return self._analyse_article(base, title)
@@ -263,7 +270,14 @@ def _without_site_name(text: str, site_name: str | None) -> str:
     return text.replace(site_name, " ")
 
 
+def _tells_scripts(language: str) -> bool:
+    """Whether the language is written in both Chinese scripts, which the article's script then tells."""
+    spec = registry().get(language)
+    return spec is not None and {"Hans", "Hant"} <= set(spec.scripts)
+
+
 def _word_count(text: str, language: str) -> int:
-    if language in {"zh", "ja"}:
-        return sum(1 for c in text if "\u3400" <= c <= "\u9fff") + len([w for w in text.split() if w.isascii()])
+    spec = registry().get(language)
+    if spec is not None and not spec.spaced:
+        return len(UNSPACED_CHARACTER.findall(text)) + len([w for w in text.split() if w.isascii()])
     return len(text.split())

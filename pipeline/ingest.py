@@ -125,15 +125,17 @@ def _is_known(page: PageRecord, stored: dict[str, tuple]) -> bool:
 
 
 def _became(row: dict | None) -> str:
-    from nlp.extraction import MIN_CHARACTERS, MIN_CHARACTERS_DEFAULT
+    from core.languages import registry
+    from nlp.extraction import min_characters
 
     if row is None:
         return "not processed"
     if row["outcome"] == "article":
         return f"article ({row['language']}, {'relevant' if row['relevant'] else 'not relevant'})"
     if row["reason"] == "too_short":
-        return (f"no article: too short (veille keeps texts of at least {MIN_CHARACTERS_DEFAULT} characters, "
-                f"{MIN_CHARACTERS['zh']} in Chinese, Japanese or Korean)")
+        unspaced = " or ".join(spec.name for spec in registry() if not spec.spaced)
+        return (f"no article: too short (veille keeps texts of at least {min_characters(False)} characters, "
+                f"{min_characters(True)} in {unspaced})")
     return f"no article: {row['reason']}"
 
 

@@ -288,13 +288,14 @@ def _parse_moment(value: str | None, zone) -> datetime | None:
 
 
 def _check_language(value: str | None) -> str | None:
-    from nlp.language import ANALYSED, KNOWN_LANGUAGES
+    from core.languages import registry
 
-    if value is None or value in KNOWN_LANGUAGES:
+    languages = registry()
+    if value is None or value in languages:
         return value
-    others = ", ".join(code for code in KNOWN_LANGUAGES if code not in ANALYSED)
-    raise click.BadParameter(f"{value!r} is not a language veille knows: give {', '.join(ANALYSED)} (analysed) "
-                             f"or {others} (stored only)", param_hint="--language")
+    others = ", ".join(code for code in languages.codes if code not in languages.analysed)
+    raise click.BadParameter(f"{value!r} is not a language veille knows: give {', '.join(languages.analysed)} "
+                             f"(analysed) or {others} (stored only)", param_hint="--language")
 
 
 @main.command()

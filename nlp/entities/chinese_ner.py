@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nlp.segmentation import UNSPACED
+
 from .pipelines import ModelNotInstalledError, _pip_requirement
 
 NAME_TAGS = frozenset({"ORG", "nz", "nw"})
-_HAN = re.compile(r"^[\u3400-\u9fff]{2,}$")
+_HAN = re.compile(rf"^{UNSPACED}{{2,}}$")
 
 
 @dataclass(frozen=True)

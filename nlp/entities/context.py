@@ -24,6 +24,8 @@ from importlib import resources
 
 from spacy.tokens import Doc
 
+from core.languages import registry
+
 from .kb import KnowledgeBase
 from .patterns import HYPHEN, Tokenize, alias_pieces
 
@@ -86,12 +88,13 @@ class Cues:
 
 
 def load_cues() -> Cues:
-    """The packaged cue words per language, tier words and window size (cues.toml)."""
+    """The tier words and window size (cues.toml) and each analysed language's cue words
+    (``[entities] cues`` of its language file)."""
     data = tomllib.loads(resources.files(__package__).joinpath("cues.toml").read_text(encoding="utf-8"))
     return Cues(
         window=int(data["window"]),
         tiers=frozenset(word.lower() for word in data["tiers"]),
-        words={language: list(words) for language, words in data["cues"].items()},
+        words={spec.code: list(spec.entities.get("cues", [])) for spec in registry() if spec.analysed},
     )
 
 

@@ -23,6 +23,8 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span
 
+from core.languages import registry
+
 from .kb import alias_key
 from .patterns import HYPHEN, VERSION_REACH, Tokenize, alias_pieces, version_end
 
@@ -53,7 +55,7 @@ def load_discovery_cues() -> DiscoveryCues:
     table = data["discovery"]
     return DiscoveryCues(
         window=int(table["window"]),
-        words={language: list(table[language]) for language in ("en", "fr", "zh")},
+        words={spec.code: list(spec.entities.get("discovery", [])) for spec in registry() if spec.analysed},
         not_names=frozenset(word.lower() for word in table["not_names"]),
     )
 

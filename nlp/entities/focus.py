@@ -21,14 +21,17 @@ from dataclasses import dataclass
 
 import ahocorasick
 
+from core.languages import registry
+from nlp.segmentation import UNSPACED
+
 READ_WHOLE_BELOW = 1_500
 """Texts of fewer characters are read whole."""
 
 _SHORT = 3
 """A first piece shorter than this is searched together with the piece after it."""
 
-_WORD = re.compile(r"[^\W\d_\u3400-\u9fff]+|\d+")
-_HAN = re.compile(r"[\u3400-\u9fff]")
+_WORD = re.compile(rf"[^\W\d_{registry().unspaced_characters}]+|\d+")
+_HAN = re.compile(UNSPACED)
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,7 @@ def _boundary(character: str, look: str) -> str:
     if character.isdigit():
         return look + r"\d)"
     if character.isalpha() and not _HAN.match(character):
-        return look + r"[^\W\d_\u3400-\u9fff])"
+        return look + rf"[^\W\d_{registry().unspaced_characters}])"
     return ""
 
 

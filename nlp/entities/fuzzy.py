@@ -30,6 +30,8 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from nlp.segmentation import UNSPACED
+
 from .kb import Alias, alias_key
 from .patterns import HYPHEN
 
@@ -39,7 +41,7 @@ LONG_ALIAS = 10
 MAX_TOKENS = 3
 CACHE_SIZE = 65_536
 _NUMBERS = re.compile(r"\d+")
-_HAN = re.compile(r"[\u3400-\u9fff]")
+_HAN = re.compile(UNSPACED)
 
 
 @dataclass(frozen=True)

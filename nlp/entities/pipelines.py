@@ -17,7 +17,6 @@ of the whole tokenization.
 from __future__ import annotations
 
 import importlib.metadata
-import logging
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -28,6 +27,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from nlp.errors import ModelUnavailableError
+from nlp.segmentation import UNSPACED, jieba_tokenizer
 
 # Components that matching never uses; excluding them at load time saves most of the cost.
 _UNUSED = (
@@ -37,7 +37,7 @@ _UNUSED = (
 _PIECE_BOUNDARY = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\w)-(?=\w)")
 # Where Han characters meet Latin letters or digits: jieba joins "星火X" in one sentence and
 # cuts "星火", "X1" in another, so Chinese words are also cut where the script changes.
-_SCRIPT_BOUNDARY = re.compile(r"(?<=[\u3400-\u9fff])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[\u3400-\u9fff])")
+_SCRIPT_BOUNDARY = re.compile(rf"(?<={UNSPACED})(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?={UNSPACED})")
 _PLAIN = str.maketrans({
     "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ", "\u3000": " ",
     "\u2010": "-", "\u2011": "-", "\uff0d": "-",
@@ -92,21 +92,13 @@ class JiebaTokenizer:
     """Chinese words from a private jieba dictionary that also knows the knowledge-base names,
     cut into pieces like the other languages' tokens.
 
-    A private ``jieba.Tokenizer`` keeps the names out of the process-wide dictionary, and
-    its cache file goes to ``cache_dir`` rather than the system temporary folder.
+    A private ``jieba.Tokenizer`` (``nlp.segmentation``) keeps the names out of the
+    process-wide dictionary, and its cache file goes to ``cache_dir``.
     """
 
     def __init__(self, vocab: Vocab, cache_dir: Path, words: Iterable[str]):
-        import jieba
-
-        logging.getLogger("jieba").setLevel(logging.WARNING)
-        cache_dir.mkdir(parents=True, exist_ok=True)
         self.vocab = vocab
-        self.segmenter = jieba.Tokenizer()
-        self.segmenter.tmp_dir = str(cache_dir)
-        self.segmenter.initialize()
-        for word in words:
-            self.segmenter.add_word(word)
+        self.segmenter = jieba_tokenizer(cache_dir, words)
 
     def __call__(self, text: str) -> Doc:
         words: list[str] = []
@@ -157,10 +149,14 @@ def load_tokenizing_pipeline(package: str) -> Language:
     return nlp
 
 
-def chinese_pipeline(cache_dir: Path, words: Iterable[str]) -> Language:
-    """spaCy's blank Chinese with jieba words (knowledge-base names added) and a sentencizer."""
-    nlp = spacy.blank("zh")
-    nlp.tokenizer = JiebaTokenizer(nlp.vocab, cache_dir / "jieba", words)
+def blank_pipeline(language: str, cache_dir: Path, words: Iterable[str], jieba: bool = False) -> Language:
+    """spaCy's blank ``language`` and a sentencizer; with ``jieba``, its words cut by jieba
+    (``words``, the knowledge-base names, added), else by spaCy's rules cut into pieces."""
+    nlp = spacy.blank(language)
+    if jieba:
+        nlp.tokenizer = JiebaTokenizer(nlp.vocab, cache_dir / "jieba", words)
+    else:
+        nlp.tokenizer = PieceTokenizer(nlp.tokenizer, nlp.vocab)
     nlp.add_pipe("sentencizer")
     nlp.max_length = _MAX_LENGTH
     return nlp

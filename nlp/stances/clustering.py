@@ -9,7 +9,7 @@ passage. Each passage goes, in this order,
    (the prototype classifier and the stance cues, see ``seeded.py``);
 2. to no stance at all when it reads as factual news: closer to the
    taxonomy's background statements than to any stance, and without a word
-   that leans for or against (``stance_cues`` of ``topic.toml``); it is never
+   that leans for or against (``[stance_cues]`` of the language file); it is never
    read back;
 3. else to the nearest existing emergent cluster, when close enough to its
    centroid (``emergent_join``, stricter than the merge level that forms
@@ -53,7 +53,8 @@ from nlp.stances.keywords import class_keywords
 from nlp.stances.passages import sentences
 from nlp.stances.polarity import NEUTRAL, passage_polarity
 from nlp.stances.seeded import NO_STANCE, THRESHOLDS_PATH, SeededStances, Thresholds
-from nlp.topic import LANGUAGES, Topic
+from core.languages import registry
+from nlp.topic import Topic
 
 ClusterKind = Literal["seeded", "emergent"]
 
@@ -204,7 +205,7 @@ class _Clusters:
             state.by_id[stance.id] = ClusterState(
                 cluster_id=stance.id,
                 kind="seeded",
-                label=stance.labels["en"],
+                label=stance.labels[READER_LANGUAGE],
                 labels=dict(stance.labels),
                 centroid=known.centroid if known is not None and known.size else centroid,
                 size=known.size if known is not None else 0,
@@ -321,7 +322,7 @@ def _form_emergent(
         state.by_id[cluster_id] = ClusterState(
             cluster_id=cluster_id,
             kind="emergent",
-            label=labels_by_language.get("en") or labels_by_language.get(dominant, cluster_id),
+            label=labels_by_language.get(READER_LANGUAGE) or labels_by_language.get(dominant, cluster_id),
             labels=labels_by_language,
             centroid=centroid.astype(np.float32),
             size=0,  # absorb() counts the members
@@ -332,8 +333,10 @@ def _form_emergent(
         state.new_ids.append(cluster_id)
 
 
-LABEL_CHARACTERS = {"zh": 40}
+READER_LANGUAGE = "en"
+"""The language of a cluster's one label: the digest and the web app are written in it."""
 LABEL_CHARACTERS_DEFAULT = 90
+"""The longest opening sentence a label takes, unless the language sets ``[passages] label_chars``."""
 
 
 def _labels(
@@ -348,7 +351,7 @@ def _labels(
     nearest the centroid in that language (a phrase the press wrote, cut to a headline's
     length), followed by its keywords; a language with no member keeps the keywords alone."""
     labels = {}
-    for language in LANGUAGES:
+    for language in registry().analysed:
         members = [i for i in rows if items[i].language == language]
         words = " / ".join(keywords.get(language, [])[:label_keywords])
         if not members:
@@ -359,9 +362,10 @@ def _labels(
         text = items[nearest].text
         start, end = next(sentences(text, language), (0, len(text)))
         sentence = text[start:end]
-        limit = LABEL_CHARACTERS.get(language, LABEL_CHARACTERS_DEFAULT)
+        spec = registry()[language]
+        limit = spec.passages.get("label_chars", LABEL_CHARACTERS_DEFAULT)
         if len(sentence) > limit:
-            sentence = sentence[:limit].rsplit(" ", 1)[0] if language != "zh" else sentence[:limit]
+            sentence = sentence[:limit].rsplit(" ", 1)[0] if spec.spaced else sentence[:limit]
             sentence += "…"
         labels[language] = f"“{sentence}”" + (f" ({words})" if words else "")
     return labels
@@ -376,7 +380,7 @@ def _keywords(
 ) -> dict[str, dict[str, list[str]]]:
     """c-TF-IDF keywords per language for each new cluster, against the taxonomy's texts."""
     keywords: dict[str, dict[str, list[str]]] = {cluster_id: {} for cluster_id, *_ in new_clusters}
-    for language in LANGUAGES:
+    for language in registry().analysed:
         classes = {
             cluster_id: [items[i].text for i in rows if items[i].language == language]
             for cluster_id, rows, *_ in new_clusters
@@ -384,8 +388,8 @@ def _keywords(
         classes = {name: texts for name, texts in classes.items() if texts}
         if not classes:
             continue
-        background = [list(stance.prototypes[language]) for stance in seeded.taxonomy]
-        background.append(list(seeded.taxonomy.background[language]))
+        background = [list(stance.prototypes.get(language, ())) for stance in seeded.taxonomy]
+        background.append(list(seeded.taxonomy.background.get(language, ())))
         for name, words in class_keywords(classes, language, background, top_n).items():
             keywords[name][language] = words
     return keywords

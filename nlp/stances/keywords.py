@@ -11,29 +11,29 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from pathlib import Path
-from typing import Any
 
-STOPWORDS_PATH = Path(__file__).with_name("stopwords.toml")
+from core.languages import registry
+from nlp.segmentation import shared_jieba
+
 _LATIN_WORD = re.compile(r"[^\W\d_][\w'’-]*")
-_FRENCH_ELISION = re.compile(r"^(?:[ldjnmtsc]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _MIN_LATIN_LENGTH = 3
 
 
 def tokenize(text: str, language: str) -> list[str]:
-    """Content words of ``text``: lower-cased, stop words removed."""
+    """Content words of ``text``: lower-cased, stop words removed (and the language's
+    elided articles, ``[stopwords] elision``: l'ouverture is ouverture)."""
     stop = _stopwords(language)
-    if language == "zh":
-        words = (w.strip().lower() for w in _jieba().lcut(text))
+    if registry()[language].segmenter.words == "jieba":
+        words = (w.strip().lower() for w in shared_jieba().lcut(text))
         return [w for w in words if len(w) >= 2 and _HAS_LETTER.search(w) and w not in stop]
+    elision = _elision(language)
     tokens = []
     for match in _LATIN_WORD.finditer(text.lower()):
-        word = _FRENCH_ELISION.sub("", match.group(0)).strip("'’-") if language == "fr" else match.group(0)
+        word = elision.sub("", match.group(0)).strip("'’-") if elision else match.group(0)
         if len(word) >= _MIN_LATIN_LENGTH and word not in stop:
             tokens.append(word)
     return tokens
@@ -70,24 +70,15 @@ def class_keywords(
 
 @lru_cache(maxsize=None)
 def _stopwords(language: str) -> frozenset[str]:
+    """spaCy's stop words for the language, and the language file's ``[stopwords] extra``."""
     from spacy.util import get_lang_class
 
-    with STOPWORDS_PATH.open("rb") as handle:
-        extra = tomllib.load(handle).get(language, [])
-    return frozenset(w.lower() for w in get_lang_class(language).Defaults.stop_words) | frozenset(extra)
+    spec = registry()[language]
+    extra = spec.stopwords.get("extra", [])
+    return frozenset(w.lower() for w in get_lang_class(spec.spacy_language).Defaults.stop_words) | frozenset(extra)
 
 
-@lru_cache(maxsize=1)
-def _jieba() -> Any:
-    """A jieba tokenizer whose dictionary is built in memory.
-
-    ``jieba``'s own initialisation writes a cache file into the system temp
-    folder; building the prefix dictionary directly (about a second) keeps
-    this module free of file writes.
-    """
-    import jieba
-
-    tokenizer = jieba.Tokenizer()
-    tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(tokenizer.get_dict_file())
-    tokenizer.initialized = True
-    return tokenizer
+@lru_cache(maxsize=None)
+def _elision(language: str) -> re.Pattern[str] | None:
+    pattern = registry()[language].stopwords.get("elision")
+    return re.compile(pattern, re.IGNORECASE) if pattern else None

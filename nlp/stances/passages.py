@@ -3,28 +3,27 @@
 A sentence is kept when it names the topic (an openness term of ``[terms]``,
 or a term of the debates around open models, ``[angle_terms]``: censorship,
 export controls, security, cost) together with AI or an evaluative cue: real
-articles argue about DeepSeek's censorship without repeating "open source". English and French are
-split by spaCy's rule-based sentencizer on a blank pipeline; Chinese on
-sentence-final punctuation. A sentence that does not read alone (short, or
-opening with a word that points back) brings the previous sentence along.
+articles argue about DeepSeek's censorship without repeating "open source". A spaced
+language (English, French) is split by spaCy's rule-based sentencizer on a blank
+pipeline; an unspaced one (Chinese) on sentence-final punctuation. A sentence that does not read alone (short, or
+opening with a word that points back: the language's ``[passages]``) brings the
+previous sentence along.
 Offsets index the article text: ``text[p.start_char:p.end_char] == p.text``.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from nlp.topic import LANGUAGES, TermList, Topic
+from core.languages import registry
+from nlp.topic import TermList, Topic
 
-SETTINGS_PATH = Path(__file__).with_name("passages.toml")
 _PARAGRAPH = re.compile(r"[^\n]+")
-_ZH_SENTENCE = re.compile(r"[^。！？；!?;]+(?:[。！？；!?;]+[”’」』）)\"']*)?")
+_UNSPACED_SENTENCE = re.compile(r"[^。！？；!?;]+(?:[。！？；!?;]+[”’」』）)\"']*)?")
 _LEADING_WORD = re.compile(r"^[\W_]*(\w+)")
 
 
@@ -37,7 +36,7 @@ class Passage:
 
 def extract_passages(text: str, language: str, topic: Topic, stance_cues: TermList | None = None,
                      lead: bool = False) -> list[Passage]:
-    """The passages of ``text`` (in ``language``: en, fr or zh) that carry a position on openness.
+    """The passages of ``text`` (in ``language``, one the registry analyses) that carry a position on openness.
 
     ``stance_cues`` (the taxonomy's cues of every stance, in ``language``) put a
     sentence on the topic too: "a fraction of the cost", "refused to answer".
@@ -45,10 +44,11 @@ def extract_passages(text: str, language: str, topic: Topic, stance_cues: TermLi
     (its first sentences, up to ``lead_chars``) as its one passage: a relevant
     article says in its lead what it argues.
     """
-    if language not in LANGUAGES:
-        raise ValueError(f"unsupported language {language!r}; expected one of {', '.join(LANGUAGES)}")
-    settings = _settings()
-    min_chars, openers = settings["min_chars"][language], frozenset(settings["openers"][language])
+    analysed = registry().analysed
+    if language not in analysed:
+        raise ValueError(f"unsupported language {language!r}; expected one of {', '.join(analysed)}")
+    settings = registry()[language].passages
+    min_chars, openers = settings["min_chars"], frozenset(settings["openers"])
     terms, angle_terms = topic.terms[language], topic.angle_terms[language]
     ai_terms, cues = topic.ai_terms[language], topic.stance_cues[language]
 
@@ -68,7 +68,7 @@ def extract_passages(text: str, language: str, topic: Topic, stance_cues: TermLi
                 spans.append((first, end))
         previous_start = start
     if not spans and lead:
-        spans = _lead(text, language, settings["lead_chars"][language])
+        spans = _lead(text, language, settings["lead_chars"])
     return [Passage(text[s:e], s, e) for s, e in spans]
 
 
@@ -88,8 +88,8 @@ def sentences(text: str, language: str) -> Iterator[tuple[int, int]]:
     """Character spans of the sentences of ``text``, paragraph by paragraph, without outer spaces."""
     for paragraph in _PARAGRAPH.finditer(text):
         offset = paragraph.start()
-        if language == "zh":
-            spans = ((m.start(), m.end()) for m in _ZH_SENTENCE.finditer(paragraph.group()))
+        if not registry()[language].spaced:
+            spans = ((m.start(), m.end()) for m in _UNSPACED_SENTENCE.finditer(paragraph.group()))
         else:
             doc = _sentencizer(language)(paragraph.group())
             spans = ((s.start_char, s.end_char) for s in doc.sents)
@@ -104,7 +104,7 @@ def sentences(text: str, language: str) -> Iterator[tuple[int, int]]:
 def _needs_context(sentence: str, language: str, min_chars: int, openers: frozenset[str]) -> bool:
     if len(sentence) < min_chars:
         return True
-    if language == "zh":
+    if not registry()[language].spaced:
         return any(sentence.startswith(opener) for opener in openers)
     first = _LEADING_WORD.match(sentence)
     return bool(first) and first.group(1).lower() in openers
@@ -114,12 +114,7 @@ def _needs_context(sentence: str, language: str, min_chars: int, openers: frozen
 def _sentencizer(language: str) -> Any:
     import spacy
 
-    nlp = spacy.blank(language)
+    nlp = spacy.blank(registry()[language].spacy_language)
     nlp.add_pipe("sentencizer")
     return nlp
 
-
-@lru_cache(maxsize=1)
-def _settings() -> dict[str, Any]:
-    with SETTINGS_PATH.open("rb") as handle:
-        return tomllib.load(handle)

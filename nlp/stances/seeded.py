@@ -28,7 +28,6 @@ import numpy as np
 
 from nlp.embeddings import Encoder
 from nlp.stances.taxonomy import Taxonomy
-from nlp.topic import LANGUAGES
 
 THRESHOLDS_PATH = Path(__file__).with_name("thresholds.toml")
 _NONE = -1  # the background class
@@ -250,10 +249,10 @@ class SeededStances:
 def embed_prototypes(taxonomy: Taxonomy, encoder: Encoder) -> tuple[list[np.ndarray], np.ndarray]:
     """The prototype embeddings of each stance, and those of the background statements."""
     prototypes = [
-        encoder.encode([text for language in LANGUAGES for text in stance.prototypes[language]])
+        encoder.encode([text for texts in stance.prototypes.values() for text in texts])
         for stance in taxonomy
     ]
-    return prototypes, encoder.encode([text for language in LANGUAGES for text in taxonomy.background[language]])
+    return prototypes, encoder.encode([text for texts in taxonomy.background.values() for text in texts])
 
 
 def _centroid(vectors: Sequence[np.ndarray] | np.ndarray) -> np.ndarray:

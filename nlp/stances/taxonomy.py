@@ -1,4 +1,10 @@
-"""The seeded stance taxonomy, loaded from ``taxonomy.toml`` and checked."""
+"""The seeded stance taxonomy, loaded from ``taxonomy.toml`` and checked.
+
+Stances are written once for all their languages, so labels, prototypes and cues stay
+here, keyed by language code. The taxonomy's languages are those of its ``[background]``
+table, each one a language of the registry; a language the registry analyses but the
+taxonomy leaves out takes its stances by the multilingual embedding alone.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from nlp.topic import LANGUAGES
+from core.languages import registry
 
 DEFAULT_PATH = Path(__file__).with_name("taxonomy.toml")
 POLARITIES = ("supportive", "critical", "neutral")
@@ -54,13 +60,14 @@ class Taxonomy:
         entries = data.get("stance")
         if not isinstance(entries, list) or not entries:
             raise TaxonomyError(f"{source}: no [[stance]] entries")
-        stances = tuple(_stance(entry, number, source) for number, entry in enumerate(entries, start=1))
+        languages = _languages(data.get("background"), f"{source}: [background]")
+        stances = tuple(_stance(entry, number, source, languages) for number, entry in enumerate(entries, start=1))
         seen: set[str] = set()
         for stance in stances:
             if stance.id in seen:
                 raise TaxonomyError(f"{source}: stance {stance.id!r} is defined twice")
             seen.add(stance.id)
-        background = _per_language(data.get("background"), f"{source}: [background]", min_items=MIN_PROTOTYPES)
+        background = _per_language(data.get("background"), f"{source}: [background]", MIN_PROTOTYPES, languages)
         return cls(version=int(data.get("version", 1)), stances=stances, background=MappingProxyType(background))
 
     def __iter__(self) -> Iterator[Stance]:
@@ -83,7 +90,18 @@ class Taxonomy:
         raise KeyError(f"no stance {stance_id!r} in the taxonomy")
 
 
-def _stance(entry: object, number: int, source: str) -> Stance:
+def _languages(background: object, where: str) -> tuple[str, ...]:
+    """The taxonomy's languages: those of its background statements, which the registry must analyse."""
+    if not isinstance(background, dict):
+        raise TaxonomyError(f"{where}: missing table")
+    analysed = registry().analysed
+    unknown = sorted(set(background) - set(analysed))
+    if unknown:
+        raise TaxonomyError(f"{where}: unknown languages {unknown}; allowed: {', '.join(analysed)}")
+    return tuple(code for code in analysed if code in background)
+
+
+def _stance(entry: object, number: int, source: str, languages: tuple[str, ...]) -> Stance:
     if not isinstance(entry, dict):
         raise TaxonomyError(f"{source}: stance #{number} is not a table")
     stance_id = entry.get("id")
@@ -95,9 +113,9 @@ def _stance(entry: object, number: int, source: str) -> Stance:
     polarity = entry.get("polarity")
     if polarity not in POLARITIES:
         raise TaxonomyError(f"{where}: polarity must be one of {', '.join(POLARITIES)}, got {polarity!r}")
-    labels = _per_language(entry.get("label"), f"{where}: label", min_items=None)
-    prototypes = _per_language(entry.get("prototypes"), f"{where}: prototypes", min_items=MIN_PROTOTYPES)
-    cues = _per_language(entry["cues"], f"{where}: cues", min_items=1) if "cues" in entry else {}
+    labels = _per_language(entry.get("label"), f"{where}: label", None, languages)
+    prototypes = _per_language(entry.get("prototypes"), f"{where}: prototypes", MIN_PROTOTYPES, languages)
+    cues = _per_language(entry["cues"], f"{where}: cues", 1, languages) if "cues" in entry else {}
     return Stance(
         id=stance_id,
         polarity=polarity,
@@ -107,15 +125,15 @@ def _stance(entry: object, number: int, source: str) -> Stance:
     )
 
 
-def _per_language(table: object, where: str, min_items: int | None) -> dict:
-    """Labels (one string) or prototypes (``min_items`` distinct strings) per language."""
+def _per_language(table: object, where: str, min_items: int | None, languages: tuple[str, ...]) -> dict:
+    """Labels (one string) or prototypes (``min_items`` distinct strings) in each of ``languages``."""
     if not isinstance(table, dict):
         raise TaxonomyError(f"{where}: missing table")
-    unknown = sorted(set(table) - set(LANGUAGES))
+    unknown = sorted(set(table) - set(languages))
     if unknown:
-        raise TaxonomyError(f"{where}: unknown languages {unknown}; allowed: {', '.join(LANGUAGES)}")
+        raise TaxonomyError(f"{where}: unknown languages {unknown}; allowed: {', '.join(languages)}")
     result: dict = {}
-    for language in LANGUAGES:
+    for language in languages:
         value = table.get(language)
         if min_items is None:
             if not isinstance(value, str) or not value.strip():

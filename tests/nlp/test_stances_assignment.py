@@ -11,7 +11,8 @@ from nlp.stances.calibration import accuracy_by_language, fit_seeded, predict, r
 from nlp.stances.polarity import passage_polarity
 from nlp.stances.seeded import Thresholds, embed_prototypes
 from nlp.stances.taxonomy import Taxonomy
-from nlp.topic import LANGUAGES, Topic
+from bench.stances_eval import LANGUAGES
+from nlp.topic import Topic
 
 DATA = Path(__file__).parent / "data"
 # Held-out accuracy of the default encoder on the team's own statements (evaluation split,

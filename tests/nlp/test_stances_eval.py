@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.stances_eval import DEV_SET, evaluate, load_items
-from nlp.topic import LANGUAGES
+from bench.stances_eval import DEV_SET, LANGUAGES, evaluate, load_items
 
 FLOORS = Path(__file__).parent / "data" / "stances_floors.toml"
 

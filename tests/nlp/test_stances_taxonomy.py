@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 
 from nlp.stances.seeded import Thresholds, UncalibratedModelError
+from core.languages import Registry
 from nlp.stances.taxonomy import DEFAULT_PATH, MIN_PROTOTYPES, Taxonomy, TaxonomyError
-from nlp.topic import LANGUAGES, Topic, TopicError
+from nlp.topic import Topic, TopicError
+
+LANGUAGES = Registry.load().analysed
 
 
 @pytest.fixture(scope="module")
@@ -71,11 +74,10 @@ def test_topic_terms_match_whole_words_in_each_language() -> None:
     assert all(3 <= len(topic.descriptions[lang]) <= 5 for lang in LANGUAGES)
 
 
-def test_topic_file_errors_name_the_section(tmp_path: Path) -> None:
-    path = tmp_path / "topic.toml"
-    path.write_text('[terms]\nen = ["open source"]\nfr = []\nzh = ["开源"]\n', encoding="utf-8")
-    with pytest.raises(TopicError, match=r"terms\.fr must be a non-empty list"):
-        Topic.load(path)
+def test_topic_errors_name_the_language_file_and_table(tmp_path: Path) -> None:
+    (tmp_path / "fr.toml").write_text('name = "French"\n[topic]\nterms = []\n', encoding="utf-8")
+    with pytest.raises(TopicError, match=r"fr\.toml: \[topic\] terms must be a non-empty list"):
+        Topic.load(languages=Registry.load([tmp_path]))
 
 
 def test_thresholds_exist_for_the_default_model_only_when_calibrated() -> None:

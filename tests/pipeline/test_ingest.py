@@ -83,7 +83,7 @@ def test_language_and_publication_time_are_checked(db, tmp_path, veille):
     klingon = veille("--db", str(db), "ingest", str(DATA / "short-note.txt"), "--language", "klingon", cwd=tmp_path)
     assert klingon.returncode == 2
     assert ("Invalid value for --language: 'klingon' is not a language veille knows: give en, fr, zh (analysed) "
-            "or de, es, it, pt, nl, ru, ja, ko, ar (stored only)") in klingon.stderr
+            "or ar, de, es, it, ja, ko, nl, pt, ru (stored only)") in klingon.stderr
     when = veille("--db", str(db), "ingest", str(DATA / "short-note.txt"), "--published", "last week", cwd=tmp_path)
     assert when.returncode == 2 and "Invalid value for --published: 'last week' is not a date" in when.stderr
     assert not db.exists()
@@ -99,7 +99,7 @@ def test_the_summary_says_what_was_stored_known_and_refused_and_why(db, tmp_path
     assert lines[0] == "ingest: 2 stored, 0 already known (same content), 1 refused"
     assert lines[1] == f"  stored   {note.resolve().as_uri()} → article (zh, relevant)"
     assert lines[2] == (f"  stored   {DATA / 'short-note.txt'} → no article: too short (veille keeps texts of "
-                        "at least 300 characters, 120 in Chinese, Japanese or Korean)")
+                        "at least 300 characters, 120 in Chinese or Japanese)")
     assert lines[3] == f"  refused  {DATA / 'program'}: it is a program (ELF executable), not HTML or plain text"
     assert lines[4].startswith("process: 2 pages → 1 articles")
     assert rows(db, "SELECT epoch(published_at)::BIGINT, published_offset FROM articles") == [
