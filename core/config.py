@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 DEFAULT_DB = Path("data/veille.duckdb")
 DEFAULT_CONFIG = Path("veille.toml")
@@ -59,6 +59,20 @@ class ModelsConfig(_Section):
     spacy: dict[str, str] = Field(default_factory=dict)
     """spaCy packages (or local pipeline folders) by language code, over the language files' own."""
     cache_dir: Path
+
+    @model_validator(mode="before")
+    @classmethod
+    def _spacy_per_key(cls, values: Any) -> Any:
+        """``spacy_en = "..."``, the older spelling of ``spacy = { en = "..." }``, is still read."""
+        if not isinstance(values, dict):
+            return values
+        older = {key: value for key, value in values.items() if key.startswith("spacy_")}
+        if not older:
+            return values
+        kept = {key: value for key, value in values.items() if key not in older}
+        kept["spacy"] = {**{key.removeprefix("spacy_"): value for key, value in older.items()},
+                         **dict(values.get("spacy") or {})}
+        return kept
 
     @field_validator("cache_dir")
     @classmethod

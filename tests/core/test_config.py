@@ -50,3 +50,10 @@ def test_bad_config_on_the_command_line(tmp_path, veille):
     assert "[smtp] port" in result.stderr and "Traceback" not in result.stderr
     missing = veille("--config", str(tmp_path / "absent.toml"), "init", cwd=tmp_path)
     assert missing.returncode == 1 and "no such configuration file" in missing.stderr
+
+
+def test_the_older_spacy_keys_are_still_read(tmp_path):
+    path = tmp_path / "veille.toml"
+    path.write_text('[models]\nspacy_fr = "/opt/models/fr"\nspacy = { en = "en_pipeline" }\n', encoding="utf-8")
+    config = load_config(path, tmp_path / "veille.duckdb")
+    assert config.models.spacy == {"fr": "/opt/models/fr", "en": "en_pipeline"}
