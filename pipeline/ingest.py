@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 from crawlers.middlewares import is_internal
 from crawlers.urls import normalise_url
 from core.config import Config
+from core.errors import VeilleError
 from pipeline.sniff import refusal
 from warehouse.records import PageRecord
 from warehouse.store import Store, page_id_for
@@ -28,7 +29,7 @@ from warehouse.store import Store, page_id_for
 SOURCE = "manual"
 
 
-class Refused(Exception):
+class Refused(VeilleError):
     """An input that cannot be ingested; the message says why."""
 
 
@@ -157,8 +158,10 @@ def ingest_stage(
     published: datetime | None = None,
 ) -> IngestSummary:
     """Check and store the documents as pages, then run the process stage over them."""
+    from pipeline.analyse import AnalyserSettings, require_models
     from pipeline.process import process_stage
 
+    require_models(AnalyserSettings.from_config(config))  # before any document is read or stored
     now = datetime.now(timezone.utc)
     offset = published.utcoffset() if published is not None else None
     hints = {"hint_language": language, "hint_title": title, "hint_published": published,

@@ -118,3 +118,14 @@ def test_the_summary_says_what_was_stored_known_and_refused_and_why(db, tmp_path
                       "2026-11-20T23:30+08:00", cwd=tmp_path)
     assert retitled.stdout.splitlines()[0] == "ingest: 1 stored, 0 already known (same content), 0 refused"
     assert rows(db, "SELECT title FROM articles") == [("通义千问",)]
+
+
+def test_a_missing_model_is_found_before_any_document_is_stored(db, tmp_path, veille):
+    config = Path(__file__).with_name("data") / "process" / "missing-model.toml"
+    result = veille("--db", str(db), "--config", str(config), "ingest", str(DATA / "tribune-fr.html"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "veille: error: the spaCy pipeline 'no_such_spacy_pipeline' is not installed: "
+        "pip install no-such-spacy-pipeline"
+    ]
+    assert not db.exists() or rows(db, "SELECT count(*) FROM pages") == [(0,)]
