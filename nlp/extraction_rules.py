@@ -15,11 +15,13 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core.errors import VeilleError
+
 DEFAULT_PATH = Path(__file__).with_name("extraction_rules.toml")
 _KEYS = {"timezone", "timezones_by_domain", "precision_pass", "density_pass", "end_headings", "drop_lines", "byline_roles", "not_names", "title_separators", "outlet_words"}
 
 
-class ExtractionRulesError(ValueError):
+class ExtractionRulesError(VeilleError):
     """The rules file is malformed; the message names the language and key."""
 
 

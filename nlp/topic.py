@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from core.errors import VeilleError
+
 LANGUAGES = ("en", "fr", "zh")
 DEFAULT_PATH = Path(__file__).with_name("topic.toml")
 _CUE_KINDS = ("supportive", "critical", "evaluative")
 
 
-class TopicError(ValueError):
+class TopicError(VeilleError):
     """The topic file is malformed; the message names the section."""
 
 

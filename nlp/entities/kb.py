@@ -16,6 +16,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from core.errors import VeilleError
+
 KINDS = ("lab", "model")
 OPENNESS = ("open_weights", "open_source", "closed", "mixed")
 LANGUAGES = ("mul", "en", "fr", "zh", "zh_hant")
@@ -28,7 +30,7 @@ _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _SEPARATORS = re.compile(r"[\s\-_\u2010\u2011]+")
 
 
-class KnowledgeBaseError(ValueError):
+class KnowledgeBaseError(VeilleError):
     """The knowledge base file cannot be used as written."""
 
 
