@@ -81,6 +81,7 @@ def test_every_expected_failure_derives_from_one_base():
     from nlp.entities.kb import KnowledgeBaseError
     from nlp.entities.pipelines import ModelNotInstalledError
     from nlp.extraction_rules import ExtractionRulesError
+    from nlp.relevance import RelevanceModelError
     from nlp.stances.seeded import UncalibratedModelError
     from nlp.stances.taxonomy import TaxonomyError
     from nlp.topic import TopicError
@@ -90,7 +91,7 @@ def test_every_expected_failure_derives_from_one_base():
     from warehouse.query import QueryError
 
     for error in (ConfigError, MalformedFeed, CrawlError, SourceRegistryError, DigestSendError, WeekError,
-                  EncoderUnavailableError, KnowledgeBaseError, ModelNotInstalledError, ExtractionRulesError,
+                  EncoderUnavailableError, KnowledgeBaseError, ModelNotInstalledError, ExtractionRulesError, RelevanceModelError,
                   UncalibratedModelError, TaxonomyError, TopicError, JobLocked, JobFailed, WarehouseBusy,
                   WarehouseError, QueryError):
         assert issubclass(error, VeilleError), error.__name__
