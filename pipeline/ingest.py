@@ -9,7 +9,6 @@ what became of it.
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
 import urllib.error
 import urllib.request
@@ -131,7 +130,7 @@ def _page(item: str, config: Config, url: str | None, hints: dict, now: datetime
 
 def _is_known(page: PageRecord, stored: dict[str, tuple]) -> bool:
     known = stored.get(page.page_id)
-    return known is not None and known == (hashlib.sha256(page.body).hexdigest(), page.hint_title,
+    return known is not None and known == (page.body_sha256, page.hint_title,
                                            page.hint_language, page.hint_published, page.hint_published_offset)
 
 
