@@ -17,11 +17,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from core.errors import VeilleError
+
 DEFAULT_DB = Path("data/veille.duckdb")
 DEFAULT_CONFIG = Path("veille.toml")
 
 
-class ConfigError(ValueError):
+class ConfigError(VeilleError):
     """The configuration file cannot be used as written."""
 
 

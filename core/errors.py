@@ -2,4 +2,10 @@
 
 
 class VeilleError(RuntimeError):
-    """A failure with a message for the user."""
+    """A failure with a message for the user.
+
+    Every expected failure derives from it; the command line prints its message
+    as one line and exits with ``exit_code``.
+    """
+
+    exit_code = 1

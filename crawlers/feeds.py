@@ -28,11 +28,12 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as defused_fromstring
 from lxml import etree
 
+from core.errors import VeilleError
 from crawlers.urls import unwrap_redirect
 from nlp.charset import decode_html, meta_charset, normalise_charset
 
 
-class MalformedFeed(ValueError):
+class MalformedFeed(VeilleError):
     """The document is not a feed or sitemap we can read."""
 
 

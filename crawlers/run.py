@@ -17,12 +17,13 @@ from crawlers.logs import quiet_failure_logs
 from crawlers.sources import Source
 from crawlers.spiders.news import NewsSpider
 from core.config import CrawlConfig
+from core.errors import VeilleError
 from core.progress import Progress
 from warehouse.records import SourceAttempt
 from warehouse.store import Store
 
 
-class CrawlError(RuntimeError):
+class CrawlError(VeilleError):
     """The crawl could not store what it fetched."""
 
 

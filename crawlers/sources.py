@@ -11,11 +11,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
+from core.errors import VeilleError
+
 PLACEHOLDER_BASE_URL = "__BASE_URL__"
 """Stands for the server's address in the bundled demo site's registry."""
 
 
-class SourceRegistryError(ValueError):
+class SourceRegistryError(VeilleError):
     """The registry file is not usable as written; the message names the entry."""
 
 

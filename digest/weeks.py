@@ -20,6 +20,8 @@ FORMAT_HINT = "YYYY-Www, e.g. 2026-W48"
 class WeekError(VeilleError, ValueError):
     """A week that is not written YYYY-Www or does not exist."""
 
+    exit_code = 2  # a usage error: the week given
+
 
 @dataclass(frozen=True, order=True)
 class IsoWeek:

@@ -32,13 +32,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core.errors import VeilleError
 from core.languages import Registry, registry
 
 _KEYS = {"timezone", "timezones_by_domain", "precision_pass", "density_pass", "end_headings", "drop_lines",
          "byline_patterns", "byline_prefixes", "author_months", "not_authors", "byline_roles", "not_names", "title_separators", "outlet_words"}
 
 
-class ExtractionRulesError(ValueError):
+class ExtractionRulesError(VeilleError):
     """The rules file is malformed; the message names the language and key."""
 
 

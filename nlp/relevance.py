@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.errors import VeilleError
 from nlp.topic import Topic
 
 DEFAULT_PATH = Path(__file__).with_name("relevance.toml")
@@ -39,6 +40,10 @@ FEATURES = ("openness", "ai", "angle", "open_models", "labs", "closed", "mention
 OPEN = frozenset({"open_weights", "open_source", "mixed"})
 LEAD_CHARACTERS = 400
 """A lab or model named within this many characters of the text's start is named in its lead."""
+
+
+class RelevanceModelError(VeilleError):
+    """relevance.toml cannot be used as written."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,7 @@ class RelevanceModel:
         model = data["model"]
         missing = set(FEATURES) - set(model["coefficients"])
         if missing:
-            raise ValueError(f"{source}: [model.coefficients] lacks {sorted(missing)}")
+            raise RelevanceModelError(f"{source}: [model.coefficients] lacks {sorted(missing)}")
         return cls(intercept=float(model["intercept"]),
                    coefficients={k: float(model["coefficients"][k]) for k in FEATURES},
                    saturation={k: int(v) for k, v in data["saturation"].items()},

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from core.errors import VeilleError
 from core.languages import Registry, registry
 
 DEFAULT_PATH = Path(__file__).with_name("topic.toml")
@@ -17,7 +18,7 @@ _TERM_KINDS = ("terms", "ai_terms", "angle_terms")
 _CUE_KINDS = ("supportive", "critical", "evaluative")
 
 
-class TopicError(ValueError):
+class TopicError(VeilleError):
     """The topic file is malformed; the message names the section."""
 
 

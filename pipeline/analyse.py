@@ -8,7 +8,6 @@ warehouse.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,6 +36,7 @@ from warehouse.records import (
     PassageRecord,
     ProcessedPage,
 )
+from warehouse.rows import build
 from warehouse.store import DOCUMENT_HASH_PREFIX, text_hash
 
 HINTS_BASE_URL = "http://127.0.0.1"
@@ -67,6 +67,20 @@ class AnalyserSettings:
             body_xpaths={s.name: s.extraction.body_xpath for s in sources.sources if s.extraction.body_xpath},
             language_folders=tuple(config.languages.extra),
         )
+
+
+def require_models(settings: AnalyserSettings) -> None:
+    """Fail now, before any page is read, when a model the settings name is not installed.
+
+    Nothing is loaded: each worker loads the models itself, and a missing one
+    would otherwise be found only once the first page is worked on.
+    """
+    from nlp.embeddings import encoder_id
+    from nlp.entities.pipelines import require_pipeline
+
+    encoder_id(settings.embedding, settings.cache_dir)
+    for package in settings.spacy_models.values():
+        require_pipeline(package)
 
 
 def nlp_version() -> str:
@@ -173,15 +187,8 @@ class Analyser:
         text, language, article_id = base["text"], base["language"], base["article_id"]
         findings = self.matcher.analyse(text, language)
         found = findings.mentions
-        mentions = [
-            MentionRecord(article_id, m.entity_id, m.surface, m.start_char, m.end_char, m.method, float(m.score),
-                          m.sentence)
-            for m in found
-        ]
-        candidates = [
-            CandidateRecord(article_id, c.name, c.surface, language, c.start_char, c.end_char, c.sentence)
-            for c in findings.candidates
-        ]
+        mentions = [build(MentionRecord, m, article_id=article_id) for m in found]
+        candidates = [build(CandidateRecord, c, article_id=article_id, language=language) for c in findings.candidates]
         entities = self.relevance.entities(((m.entity_id, m.start_char) for m in found), self.knowledge_base)
         scored_text = _without_site_name(f"{title or ''}\n{text}", base["site_name"])
         hits = self.relevance.hits(scored_text, language)
@@ -199,7 +206,7 @@ class Analyser:
             passages, passage_embeddings = self._passages(article_id, text, language)
             embeddings += passage_embeddings
         article = ArticleRecord(**base, relevance=relevance.score, relevant=relevance.relevant,
-                                relevance_evidence=json.dumps(relevance.explanation(), ensure_ascii=False))
+                                relevance_evidence=relevance.explanation())
         return ProcessedPage(article_id, "article", None, article, mentions, passages, embeddings,
                              candidates=candidates)
 
@@ -207,8 +214,8 @@ class Analyser:
         from nlp.stances.passages import extract_passages
 
         passages = [
-            PassageRecord(f"{article_id}:{i}", article_id, i, language, p.text, text_hash(p.text),
-                          p.start_char, p.end_char)
+            build(PassageRecord, p, passage_id=f"{article_id}:{i}", article_id=article_id, ordinal=i,
+                  language=language, text_hash=text_hash(p.text))
             for i, p in enumerate(extract_passages(text, language, self.topic, self.stance_cues.get(language),
                                                    lead=True))
         ]

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 
 from core.config import Config
-from core.errors import VeilleError
 from warehouse.records import ClusterRecord, PassageStance
+from warehouse.rows import build
 from warehouse.store import Store
 
 
@@ -38,7 +38,7 @@ class ClusterSummary:
 def cluster_stage(config: Config) -> ClusterSummary:
     from nlp.embeddings import load_encoder
     from nlp.stances.clustering import ClusteringConfig, ClusterState, PassageInput, update_clusters
-    from nlp.stances.seeded import SeededStances, Thresholds, UncalibratedModelError
+    from nlp.stances.seeded import SeededStances, Thresholds
     from nlp.stances.taxonomy import Taxonomy
     from nlp.topic import Topic
 
@@ -46,38 +46,21 @@ def cluster_stage(config: Config) -> ClusterSummary:
     store.migrate()
     encoder = load_encoder(config.models.embedding, config.models.cache_dir)
     model_id = encoder.model_id
-    try:
-        thresholds = Thresholds.load(model_id)
-    except UncalibratedModelError as error:
-        raise VeilleError(str(error)) from None
+    thresholds = Thresholds.load(model_id)  # an UncalibratedModelError for a model never calibrated
     topic = Topic.load()
     seeded = SeededStances.from_taxonomy(Taxonomy.load(), encoder)
-    existing = [
-        ClusterState(
-            cluster_id=c.cluster_id, kind=c.kind, label=c.label, labels=c.labels, centroid=c.centroid,
-            size=c.size, keywords=c.keywords, polarity=c.polarity, representatives=tuple(c.representatives),
-        )
-        for c in store.clusters(model_id)
-    ]
+    existing = [build(ClusterState, c, representatives=tuple(c.representatives)) for c in store.clusters(model_id)]
     settings = ClusteringConfig.load(thresholds)
     passages = store.passages_to_cluster(
         model_id, waiting_since=datetime.now(timezone.utc) - timedelta(days=settings.waiting_days)
     )
     if not any(not p.seen for p in passages):
         passages = []  # only passages that already waited: nothing new to decide them by
-    inputs = [PassageInput(p.passage_id, p.text, p.language, p.story_id) for p in passages]
+    inputs = [build(PassageInput, p) for p in passages]
     vectors = np.stack([p.vector for p in passages]) if passages else np.zeros((0, encoder.dimension), np.float32)
     result = update_clusters(inputs, vectors, seeded, existing, topic, settings)
-    records = [
-        ClusterRecord(
-            cluster_id=c.cluster_id, label=c.label, kind=c.kind, polarity=c.polarity, labels=dict(c.labels),
-            keywords={k: list(v) for k, v in c.keywords.items()}, representatives=list(c.representatives),
-            model_id=model_id, centroid=c.centroid, size=c.size,
-        )
-        for c in result.clusters
-    ]
-    stances = [PassageStance(a.passage_id, a.cluster_id, a.score, a.polarity, a.decision)
-               for a in result.assignments]
+    records = [build(ClusterRecord, c, model_id=model_id) for c in result.clusters]
+    stances = [build(PassageStance, a, model_id=model_id) for a in result.assignments]
     if stances or not store.clusters(model_id):
         store.save_clustering(records, stances, model_id)
     assigned = sum(a.cluster_id is not None for a in result.assignments)

@@ -9,7 +9,6 @@ what became of it.
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -19,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 from crawlers.fetch import FetchError, FetchLimits, InternalAddress, fetch
 from crawlers.urls import normalise_url
 from core.config import Config
+from core.errors import VeilleError
 from pipeline.sniff import refusal
 from warehouse.records import PageRecord
 from warehouse.store import Store, page_id_for
@@ -26,7 +26,7 @@ from warehouse.store import Store, page_id_for
 SOURCE = "manual"
 
 
-class Refused(Exception):
+class Refused(VeilleError):
     """An input that cannot be ingested; the message says why."""
 
 
@@ -120,7 +120,7 @@ def _page(item: str, config: Config, url: str | None, hints: dict, now: datetime
 
 def _is_known(page: PageRecord, stored: dict[str, tuple]) -> bool:
     known = stored.get(page.page_id)
-    return known is not None and known == (hashlib.sha256(page.body).hexdigest(), page.hint_title,
+    return known is not None and known == (page.body_sha256, page.hint_title,
                                            page.hint_language, page.hint_published, page.hint_published_offset)
 
 
@@ -149,8 +149,10 @@ def ingest_stage(
     published: datetime | None = None,
 ) -> IngestSummary:
     """Check and store the documents as pages, then run the process stage over them."""
+    from pipeline.analyse import AnalyserSettings, require_models
     from pipeline.process import process_stage
 
+    require_models(AnalyserSettings.from_config(config))  # before any document is read or stored
     now = datetime.now(timezone.utc)
     offset = published.utcoffset() if published is not None else None
     hints = {"hint_language": language, "hint_title": title, "hint_published": published,

@@ -24,8 +24,9 @@ from nlp.errors import ModelUnavailableError
 from core.config import Config
 from core.errors import VeilleError
 from core.progress import Progress
-from pipeline.analyse import Analyser, AnalyserSettings, nlp_version
-from warehouse.records import PageRecord, ProcessedPage
+from pipeline.analyse import Analyser, AnalyserSettings, nlp_version, require_models
+from warehouse.records import AliasRecord, EntityRecord, PageRecord, ProcessedPage
+from warehouse.rows import build
 from warehouse.store import EPOCH, Store
 
 log = logging.getLogger("veille.process")
@@ -90,24 +91,19 @@ def sync_knowledge_base(store: Store) -> None:
     from nlp.entities.kb import KnowledgeBase
 
     kb = KnowledgeBase.load()
-    entities = [
-        {"entity_id": e.entity_id, "kind": e.kind, "name": e.name, "parent_id": e.parent_id,
-         "lab_id": kb.lab_of(e.entity_id).entity_id, "country": e.country, "openness": e.openness,
-         "license": e.license}
-        for e in kb.entities.values()
-    ]
-    aliases = [{"entity_id": a.entity_id, "alias": a.alias, "language": a.language} for a in kb.aliases]
-    store.replace_entities(entities, aliases)
+    entities = [build(EntityRecord, e, lab_id=kb.lab_of(e.entity_id).entity_id) for e in kb.entities.values()]
+    store.replace_entities(entities, [build(AliasRecord, a) for a in kb.aliases])
 
 
 def process_stage(config: Config, *, reprocess: bool = False) -> ProcessSummary:
     from nlp.embeddings import encoder_id
 
+    settings = AnalyserSettings.from_config(config)
+    require_models(settings)
     store = Store(config.db)
     store.migrate()
     version = nlp_version()
     since = datetime.now(timezone.utc) if reprocess else EPOCH
-    settings = AnalyserSettings.from_config(config)
     sync_knowledge_base(store)
     model_id = encoder_id(settings.embedding, settings.cache_dir)
     known_hashes = frozenset(store.embedding_hashes(model_id))

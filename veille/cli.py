@@ -12,31 +12,15 @@ import os
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
+from core.errors import VeilleError
 from veille import __version__
 
-# Errors a user can act on: one line on stderr, no traceback.
+# Exit statuses; an expected failure (a VeilleError) prints one line on stderr, no traceback.
 EXIT_FAILURE = 1
-EXIT_USAGE = 2
-
-
-def _user_errors() -> tuple[type[BaseException], ...]:
-    """Imported only when an error is being reported, to keep start-up light."""
-    from crawlers.sources import SourceRegistryError
-    from nlp.embeddings import EncoderUnavailableError
-    from nlp.entities.kb import KnowledgeBaseError
-    from nlp.entities.pipelines import ModelNotInstalledError
-    from nlp.stances.taxonomy import TaxonomyError
-    from nlp.topic import TopicError
-    from core.config import ConfigError
-    from core.errors import VeilleError
-    from warehouse.db import WarehouseError
-
-    return (ConfigError, SourceRegistryError, WarehouseError, VeilleError, EncoderUnavailableError,
-            KnowledgeBaseError, ModelNotInstalledError, TaxonomyError, TopicError)
 
 
 def _fail(message: str, code: int = EXIT_FAILURE) -> None:
@@ -44,26 +28,16 @@ def _fail(message: str, code: int = EXIT_FAILURE) -> None:
     sys.exit(code)
 
 
-def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn the errors a user can act on into one clear line and an exit status."""
+class _Commands(click.Group):
+    """The command group that turns every expected failure (a ``VeilleError``) into one line and an exit status."""
 
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from digest.weeks import WeekError
-        from warehouse.query import QueryError
-
+    def invoke(self, ctx: click.Context) -> Any:
         try:
-            return command(*args, **kwargs)
-        except QueryError as error:
-            _fail(str(error), EXIT_USAGE)
-        except WeekError as error:
-            _fail(str(error), EXIT_USAGE)
-        except _user_errors() as error:
-            _fail(str(error))
+            return super().invoke(ctx)
+        except VeilleError as error:
+            _fail(" ".join(str(error).split()) or type(error).__name__, error.exit_code)
         except KeyboardInterrupt:
             _fail("interrupted; the warehouse is consistent and the next run resumes", 130)
-
-    return wrapper
 
 
 def _configure_logging(verbose: bool) -> None:
@@ -98,7 +72,7 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--db", type=click.Path(path_type=Path), help="Warehouse file [env VEILLE_DB; default data/veille.duckdb].")
 @click.option("--config", "config_path", type=click.Path(path_type=Path),
               help="Configuration file [env VEILLE_CONFIG; default veille.toml, optional].")
@@ -129,7 +103,6 @@ def main(ctx: click.Context, db: Path | None, config_path: Path | None, verbose:
 
 @main.command()
 @pass_context
-@handle_errors
 def init(ctx: Context) -> None:
     """Create the warehouse (and apply new migrations); safe to run again.
 
@@ -159,7 +132,6 @@ def _parse_date(value: str | None) -> datetime | None:
 @click.option("--since", metavar="DATE", help="Skip feed and sitemap entries published before DATE (YYYY-MM-DD).")
 @click.option("--max-pages", type=click.IntRange(min=1), help="Stop after storing N article pages.")
 @pass_context
-@handle_errors
 def crawl(ctx: Context, source_names: tuple[str, ...], sources_file: Path | None, since: str | None,
           max_pages: int | None) -> None:
     """Fetch new articles from the sources' feeds, sitemaps and listing pages.
@@ -181,7 +153,6 @@ def crawl(ctx: Context, source_names: tuple[str, ...], sources_file: Path | None
 @main.command()
 @click.option("--reprocess", is_flag=True, help="Redo every page, not only new or out-of-date ones.")
 @pass_context
-@handle_errors
 def process(ctx: Context, reprocess: bool) -> None:
     """Extract articles from stored pages; find languages, relevance, stories, entities, passages.
 
@@ -203,7 +174,6 @@ def process(ctx: Context, reprocess: bool) -> None:
               help="Records read between two commits (a killed run resumes at the last one).")
 @click.option("--no-prefilter", is_flag=True, help="Store every HTML page, in scope or not.")
 @pass_context
-@handle_errors
 def backfill(ctx: Context, archives: tuple[str, ...], source: str, batch_records: int, no_prefilter: bool) -> None:
     """Store pages from WARC archives (Common Crawl News .warc.gz files, paths or globs), prefiltered.
 
@@ -230,7 +200,6 @@ def backfill(ctx: Context, archives: tuple[str, ...], source: str, batch_records
 
 @main.command()
 @pass_context
-@handle_errors
 def cluster(ctx: Context) -> None:
     """Assign stance passages to stance clusters (seeded taxonomy plus emergent clusters).
 
@@ -245,7 +214,6 @@ def cluster(ctx: Context) -> None:
 
 @main.command()
 @pass_context
-@handle_errors
 def nightly(ctx: Context) -> None:
     """Crawl, process and cluster, under a lock (a second run at the same time exits at once).
 
@@ -261,7 +229,6 @@ def nightly(ctx: Context) -> None:
 
 @main.command()
 @pass_context
-@handle_errors
 def weekly(ctx: Context) -> None:
     """Send the digest of the last complete week (and any missed week), under a lock.
 
@@ -307,7 +274,6 @@ def _check_language(value: str | None) -> str | None:
               help="The publication date or time (2026-11-20, 2026-11-20T14:30+01:00; [schedule] timezone "
                    "when no offset is given).")
 @pass_context
-@handle_errors
 def ingest(ctx: Context, paths: tuple[str, ...], url: str | None, language: str | None, title: str | None,
            published: str | None) -> None:
     """Add documents by hand (HTML or plain-text files, or http(s) URLs) and process them.
@@ -343,7 +309,6 @@ def ingest(ctx: Context, paths: tuple[str, ...], url: str | None, language: str 
 @click.option("--output", type=click.Path(path_type=Path), help="Write to FILE instead of the terminal.")
 @click.option("--wide", is_flag=True, help="Show long values whole in a table (they are cut at 60 characters).")
 @pass_context
-@handle_errors
 def query(ctx: Context, sql: str, fmt: str, output: Path | None, wide: bool) -> None:
     """Run one read-only SQL query against the warehouse.
 
@@ -368,7 +333,6 @@ def query(ctx: Context, sql: str, fmt: str, output: Path | None, wide: bool) -> 
 @main.command()
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False), metavar="DIR")
 @pass_context
-@handle_errors
 def export(ctx: Context, directory: Path) -> None:
     """Write the warehouse as Parquet for other engines, partitioned by ISO week and language.
 
@@ -389,7 +353,6 @@ def export(ctx: Context, directory: Path) -> None:
 @main.command()
 @click.argument("article")
 @pass_context
-@handle_errors
 def explain(ctx: Context, article: str) -> None:
     """Why ARTICLE (an id or a url) is relevant, which stances it takes, and its story.
 
@@ -407,7 +370,6 @@ def explain(ctx: Context, article: str) -> None:
 @click.option("--check", is_flag=True,
               help="Exit 1 when a job's last run failed or a source failed 3 crawl runs in a row (for monitoring).")
 @pass_context
-@handle_errors
 def status(ctx: Context, fmt: str, check: bool) -> None:
     """Show the jobs' last runs, each source's health, and the warehouse's size and freshness.
 
@@ -438,7 +400,6 @@ def status(ctx: Context, fmt: str, check: bool) -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), help="Write the .eml and .html preview here.")
 @click.option("--force", is_flag=True, help="Send even if this week already went to this list.")
 @pass_context
-@handle_errors
 def digest(ctx: Context, week: str | None, send: bool, out_dir: Path | None, force: bool) -> None:
     """Build the weekly digest email; write it to a folder and/or send it.
 
@@ -465,7 +426,6 @@ def schedule() -> None:
 @schedule.command("run")
 @click.option("--max-runs", type=click.IntRange(min=1), help="Stop after N job runs (default: never).")
 @pass_context
-@handle_errors
 def schedule_run(ctx: Context, max_runs: int | None) -> None:
     """Run both jobs in the foreground on their cron schedules ([schedule] in veille.toml), logging each run.
 
@@ -482,7 +442,6 @@ def schedule_run(ctx: Context, max_runs: int | None) -> None:
 
 @schedule.command("cron")
 @pass_context
-@handle_errors
 def schedule_cron(ctx: Context) -> None:
     """Print crontab lines for this installation.
 
@@ -497,7 +456,6 @@ def schedule_cron(ctx: Context) -> None:
 
 @schedule.command("systemd")
 @pass_context
-@handle_errors
 def schedule_systemd(ctx: Context) -> None:
     """Print systemd service and timer units for this installation.
 
@@ -520,7 +478,6 @@ def entities() -> None:
               help="Only names seen in at least N articles.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @pass_context
-@handle_errors
 def entities_candidates(ctx: Context, min_count: int, fmt: str) -> None:
     """List model-like names the knowledge base does not know yet, most seen first.
 
@@ -567,7 +524,6 @@ def _registry(ctx: Context, sources_file: Path | None):
 @sources.command("list")
 @click.option("--sources", "sources_file", type=click.Path(path_type=Path), help="A registry file to show.")
 @pass_context
-@handle_errors
 def sources_list(ctx: Context, sources_file: Path | None) -> None:
     """List the sources: name, language, country, kinds, homepage.
 
@@ -586,7 +542,6 @@ def sources_list(ctx: Context, sources_file: Path | None) -> None:
 @click.option("--sources", "sources_file", type=click.Path(path_type=Path), help="A registry file to check.")
 @click.option("--offline", is_flag=True, help="Only validate the file; do not fetch feeds.")
 @pass_context
-@handle_errors
 def sources_check(ctx: Context, sources_file: Path | None, offline: bool) -> None:
     """Validate the registry and, when the network is reachable, fetch each feed once.
 
@@ -608,7 +563,6 @@ def sources_check(ctx: Context, sources_file: Path | None, offline: bool) -> Non
               help="Address to listen on (loopback; give 0.0.0.0 to let other machines in).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8750, show_default=True, help="Port to listen on.")
 @pass_context
-@handle_errors
 def serve(ctx: Context, host: str, port: int) -> None:
     """Serve a read-only web app over the warehouse: charts, stances, entities, stories, search.
 
@@ -627,7 +581,6 @@ def serve(ctx: Context, host: str, port: int) -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("data/demo"), show_default=True,
               help="Folder for the demo's database and digest.")
 @pass_context
-@handle_errors
 def demo(ctx: Context, out_dir: Path) -> None:
     """Run the whole pipeline offline on the bundled demo news site.
 

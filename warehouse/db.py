@@ -18,12 +18,13 @@ from pathlib import Path
 
 import duckdb
 
+from core.errors import VeilleError
 from warehouse.sqlfiles import migrations, query
 
 DEFAULT_LOCK_TIMEOUT = 60.0
 
 
-class WarehouseError(RuntimeError):
+class WarehouseError(VeilleError):
     """A problem with the warehouse file that a user can act on."""
 
 

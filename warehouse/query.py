@@ -21,14 +21,17 @@ from typing import Any
 
 import duckdb
 
+from core.errors import VeilleError
 from warehouse.db import DEFAULT_LOCK_TIMEOUT, WarehouseError, pending_migrations, read_connection
 
 FORMATS = ("table", "csv", "json", "parquet")
 _ALLOWED_STATEMENTS = {"SELECT", "EXPLAIN", "RELATION"}
 
 
-class QueryError(ValueError):
+class QueryError(VeilleError):
     """The SQL was refused or failed; the message is one line."""
+
+    exit_code = 2  # a usage error: the SQL given
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,9 @@ either the whole batch or nothing.
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
-import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -23,15 +21,26 @@ import pyarrow as pa
 
 from warehouse.db import DEFAULT_LOCK_TIMEOUT, migrate, read_connection, write_transaction
 from warehouse.records import (
+    BackfillFile,
+    AliasRecord,
+    ArticleRecord,
+    CandidateRecord,
     ClusterRecord,
+    CrawlCount,
     EmbeddingRecord,
+    EntityRecord,
+    FetchState,
+    MentionRecord,
+    PageOutcome,
     PageRecord,
     PassageForClustering,
+    PassageRecord,
     PassageStance,
     ProcessedPage,
     SourceAttempt,
     StoryRow,
 )
+from warehouse.rows import build, from_row, to_arrow
 from warehouse.sqlfiles import query
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -50,16 +59,6 @@ def text_hash(text: str) -> str:
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _vectors(vectors: Iterable[np.ndarray]) -> pa.Array:
-    """Vectors as an Arrow list column, built from one flat numpy buffer (no Python floats)."""
-    rows = [np.asarray(v, dtype=np.float32).ravel() for v in vectors]
-    lengths = np.fromiter((len(r) for r in rows), dtype=np.int32, count=len(rows))
-    offsets = np.zeros(len(rows) + 1, dtype=np.int32)
-    np.cumsum(lengths, out=offsets[1:])
-    values = np.concatenate(rows) if rows else np.zeros(0, dtype=np.float32)
-    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, type=pa.float32()))
 
 
 def _matrix(column: pa.ChunkedArray) -> np.ndarray:
@@ -110,27 +109,15 @@ class Store:
             connection.execute(query("crawl_run_finish"), {"run_id": run_id, "finished_at": _now(), "status": status})
 
     def add_crawl_counts(self, run_id: str, counts: dict[tuple[str, str], int]) -> None:
-        rows = pa.Table.from_pylist(
-            [
-                {"run_id": run_id, "source": source, "outcome": outcome, "count": count}
-                for (source, outcome), count in sorted(counts.items())
-            ],
-            schema=pa.schema(
-                [("run_id", pa.string()), ("source", pa.string()), ("outcome", pa.string()), ("count", pa.int32())]
-            ),
-        )
+        rows = to_arrow(CrawlCount, [CrawlCount(run_id, source, outcome, count)
+                                     for (source, outcome), count in sorted(counts.items())])
         with self._write() as connection:
             _insert(connection, "crawl_run_add_counts", rows)
 
     def update_source_health(self, run_id: str, attempts: Sequence[SourceAttempt]) -> None:
         """Merge how each source fared in a crawl run into its health record."""
-        rows = pa.Table.from_pylist(
-            [{"source": a.source, "run_id": run_id, "attempted_at": _now(), "succeeded": a.succeeded,
-              "error": a.error} for a in attempts],
-            schema=pa.schema([("source", pa.string()), ("run_id", pa.string()),
-                              ("attempted_at", pa.timestamp("us", tz="UTC")), ("succeeded", pa.bool_()),
-                              ("error", pa.string())]),
-        )
+        now = _now()
+        rows = to_arrow(SourceAttempt, [replace(a, run_id=run_id, attempted_at=now) for a in attempts])
         with self._write() as connection:
             _insert(connection, "source_health_update", rows)
 
@@ -162,19 +149,15 @@ class Store:
 
     def save_fetch_states(self, states: dict[str, tuple[str | None, str | None]]) -> None:
         now = _now()
-        rows = pa.Table.from_pylist(
-            [
-                {"url": url, "etag": etag, "last_modified": modified, "fetched_at": now}
-                for url, (etag, modified) in states.items()
-            ]
-        )
+        rows = to_arrow(FetchState, [FetchState(url, etag, modified, now) for url, (etag, modified) in states.items()])
         with self._write() as connection:
             _insert(connection, "fetch_state_put", rows)
 
     def save_pages(self, pages: Sequence[PageRecord]) -> None:
         """Store raw responses; a page with the same URL is replaced."""
+        rows = to_arrow(PageRecord, pages)
         with self._write() as connection:
-            _insert(connection, "insert_pages", _page_rows(pages))
+            _insert(connection, "insert_pages", rows)
 
     # -- backfill -------------------------------------------------------------
 
@@ -190,18 +173,18 @@ class Store:
 
     def save_backfill_batch(self, pages: Sequence[PageRecord], progress: dict[str, Any]) -> None:
         """Store pages read from an archive together with how far it has been read, in one transaction."""
-        rows = pa.Table.from_pylist([{**progress, "updated_at": _now()}], schema=_BACKFILL_SCHEMA)
+        rows = to_arrow(BackfillFile, [BackfillFile(**progress, updated_at=_now())])
         with self._write() as connection:
-            _insert(connection, "insert_pages", _page_rows(pages))
+            _insert(connection, "insert_pages", to_arrow(PageRecord, pages))
             _insert(connection, "backfill_file_put", rows, view="incoming_progress")
 
     # -- process --------------------------------------------------------------
 
-    def replace_entities(self, entities: Sequence[dict[str, Any]], aliases: Sequence[dict[str, Any]]) -> None:
+    def replace_entities(self, entities: Sequence[EntityRecord], aliases: Sequence[AliasRecord]) -> None:
         """Load the knowledge base (it is data; the warehouse keeps a copy for SQL)."""
         with self._write() as connection:
-            connection.register("incoming_entities", pa.Table.from_pylist(list(entities), schema=_ENTITY_SCHEMA))
-            connection.register("incoming_aliases", pa.Table.from_pylist(list(aliases), schema=_ALIAS_SCHEMA))
+            connection.register("incoming_entities", to_arrow(EntityRecord, entities))
+            connection.register("incoming_aliases", to_arrow(AliasRecord, aliases))
             connection.execute(query("replace_entities"))
 
     def count_pages_to_process(self, nlp_version: str, since: datetime = EPOCH) -> int:
@@ -222,61 +205,37 @@ class Store:
             cursor = connection.execute(query("pages_by_id"), {"ids": list(page_ids)})
             columns = [d[0] for d in cursor.description]
             rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
-        return [
-            PageRecord(
-                **{**row, "body": zlib.decompress(row["body"]), "headers": json.loads(row["headers"] or "{}")}
-            )
-            for row in rows
-        ]
+        return [from_row(PageRecord, row) for row in rows]
 
     def save_processed(self, results: Sequence[ProcessedPage], nlp_version: str) -> None:
         """Replace everything derived from these pages, in one transaction."""
         now = _now()
         ids = pa.table({"page_id": [r.page_id for r in results]})
-        outcomes = pa.Table.from_pylist(
-            [
-                {"page_id": r.page_id, "nlp_version": nlp_version, "outcome": r.outcome,
-                 "reason": r.reason, "processed_at": now}
-                for r in results
-            ]
-        )
+        outcomes = [build(PageOutcome, r, nlp_version=nlp_version, processed_at=now) for r in results]
         articles = [
-            {**asdict(r.article), "nlp_version": nlp_version, "processed_at": now, "story_id": r.article.article_id}
+            replace(r.article, nlp_version=nlp_version, processed_at=now, story_id=r.article.article_id)
             for r in results
             if r.article is not None
         ]
-        mentions = [asdict(m) for r in results for m in r.mentions]
-        passages = [asdict(p) for r in results for p in r.passages]
+        mentions = [m for r in results for m in r.mentions]
+        passages = [p for r in results for p in r.passages]
         embeddings = [e for r in results for e in r.embeddings]
-        candidates = [asdict(c) for r in results for c in r.candidates]
+        candidates = [c for r in results for c in r.candidates]
         with self._write() as connection:
             connection.register("batch_ids", ids)
             connection.execute(query("delete_article_outputs"))
             connection.execute(query("delete_entity_candidates"))
             connection.unregister("batch_ids")
-            _insert(connection, "insert_page_outcomes", outcomes)
-            if articles:
-                _insert(connection, "insert_articles", pa.Table.from_pylist(articles, schema=_ARTICLE_SCHEMA))
-            if mentions:
-                _insert(connection, "insert_mentions", pa.Table.from_pylist(mentions, schema=_MENTION_SCHEMA))
-            if candidates:
-                _insert(connection, "insert_entity_candidates", pa.Table.from_pylist(candidates))
-            if passages:
-                _insert(connection, "insert_passages", pa.Table.from_pylist(passages))
+            _insert(connection, "insert_page_outcomes", to_arrow(PageOutcome, outcomes))
+            _insert(connection, "insert_articles", to_arrow(ArticleRecord, articles))
+            _insert(connection, "insert_mentions", to_arrow(MentionRecord, mentions))
+            _insert(connection, "insert_entity_candidates", to_arrow(CandidateRecord, candidates))
+            _insert(connection, "insert_passages", to_arrow(PassageRecord, passages))
             self._insert_embeddings(connection, embeddings)
 
     @staticmethod
     def _insert_embeddings(connection: duckdb.DuckDBPyConnection, embeddings: Sequence[EmbeddingRecord]) -> None:
-        if not embeddings:
-            return
-        rows = pa.table(
-            {
-                "text_hash": [e.text_hash for e in embeddings],
-                "model_id": [e.model_id for e in embeddings],
-                "vector": _vectors(e.vector for e in embeddings),
-            }
-        )
-        _insert(connection, "insert_embeddings", rows)
+        _insert(connection, "insert_embeddings", to_arrow(EmbeddingRecord, embeddings))
 
     def embeddings(self, hashes: Iterable[str], model_id: str) -> dict[str, np.ndarray]:
         """Stored embeddings of these text hashes for one model."""
@@ -328,18 +287,7 @@ class Store:
             cursor = connection.execute(query("clusters_get"), {"model_id": model_id})
             columns = [d[0] for d in cursor.description]
             rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
-        return [
-            ClusterRecord(
-                **{
-                    **row,
-                    "labels": json.loads(row["labels"]),
-                    "keywords": json.loads(row["keywords"] or "{}"),
-                    "representatives": json.loads(row["representatives"] or "[]"),
-                    "centroid": np.asarray(row["centroid"], dtype=np.float32),
-                }
-            )
-            for row in rows
-        ]
+        return [from_row(ClusterRecord, row) for row in rows]
 
     def passages_to_cluster(self, model_id: str, waiting_since: datetime = EPOCH) -> list[PassageForClustering]:
         """Passages never placed with this model, and those still waiting whose article was
@@ -366,32 +314,8 @@ class Store:
     ) -> None:
         """Store clusters and passage assignments, then rebuild ``article_stances``."""
         now = _now()
-        cluster_rows = pa.table(
-            {
-                "cluster_id": [c.cluster_id for c in clusters],
-                "label": [c.label for c in clusters],
-                "kind": [c.kind for c in clusters],
-                "polarity": pa.array([c.polarity for c in clusters], type=pa.string()),
-                "labels": [json.dumps(c.labels, ensure_ascii=False) for c in clusters],
-                "keywords": [json.dumps(c.keywords, ensure_ascii=False) for c in clusters],
-                "representatives": [json.dumps(c.representatives, ensure_ascii=False) for c in clusters],
-                "model_id": [c.model_id for c in clusters],
-                "centroid": _vectors(c.centroid for c in clusters),
-                "size": pa.array([c.size for c in clusters], type=pa.int32()),
-                "created_at": pa.array([now] * len(clusters), type=pa.timestamp("us", tz="UTC")),
-                "updated_at": pa.array([now] * len(clusters), type=pa.timestamp("us", tz="UTC")),
-            }
-        )
-        stance_rows = pa.table(
-            {
-                "passage_id": [s.passage_id for s in stances],
-                "cluster_id": pa.array([s.cluster_id for s in stances], type=pa.string()),
-                "score": pa.array([s.score for s in stances], type=pa.float32()),
-                "polarity": pa.array([s.polarity for s in stances], type=pa.string()),
-                "model_id": [model_id] * len(stances),
-                "decision": pa.array([s.decision for s in stances], type=pa.string()),
-            }
-        )
+        cluster_rows = to_arrow(ClusterRecord, [replace(c, created_at=now, updated_at=now) for c in clusters])
+        stance_rows = to_arrow(PassageStance, stances)
         with self._write() as connection:
             connection.register("incoming_clusters", cluster_rows)
             connection.register("incoming_stances", stance_rows)
@@ -415,112 +339,3 @@ class Store:
         with self._read() as connection:
             row = connection.execute(query(name), params or {}).fetchone()
         return row[0] if row else None
-
-
-def _page_rows(pages: Sequence[PageRecord]) -> pa.Table:
-    return pa.Table.from_pylist(
-        [
-            {
-                "page_id": page.page_id,
-                "url": page.url,
-                "final_url": page.final_url,
-                "source": page.source,
-                "status": page.status,
-                "content_type": page.content_type,
-                "charset": page.charset,
-                "headers": json.dumps(page.headers, ensure_ascii=False),
-                "body": zlib.compress(page.body, 6),
-                "body_sha256": hashlib.sha256(page.body).hexdigest(),
-                "fetched_at": page.fetched_at,
-                "run_id": page.run_id,
-                "origin": page.origin,
-                "hint_language": page.hint_language,
-                "hint_title": page.hint_title,
-                "hint_published": page.hint_published,
-                "hint_published_offset": page.hint_published_offset,
-            }
-            for page in pages
-        ],
-        schema=_PAGE_SCHEMA,
-    )
-
-
-_BACKFILL_SCHEMA = pa.schema(
-    [("file_name", pa.string()), ("path", pa.string()), ("size", pa.int64()), ("next_offset", pa.int64()),
-     ("records", pa.int64()), ("responses", pa.int64()), ("kept", pa.int64()), ("stored", pa.int64()),
-     ("damaged", pa.int64()), ("done", pa.bool_()), ("updated_at", pa.timestamp("us", tz="UTC"))]
-)
-
-_MENTION_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("entity_id", pa.string()),
-        ("surface", pa.string()),
-        ("start_char", pa.int32()),
-        ("end_char", pa.int32()),
-        ("method", pa.string()),
-        ("score", pa.float32()),
-        ("sentence", pa.string()),
-    ]
-)
-_PAGE_SCHEMA = pa.schema(
-    [
-        ("page_id", pa.string()),
-        ("url", pa.string()),
-        ("final_url", pa.string()),
-        ("source", pa.string()),
-        ("status", pa.int16()),
-        ("content_type", pa.string()),
-        ("charset", pa.string()),
-        ("headers", pa.string()),
-        ("body", pa.binary()),
-        ("body_sha256", pa.string()),
-        ("fetched_at", pa.timestamp("us", tz="UTC")),
-        ("run_id", pa.string()),
-        ("origin", pa.string()),
-        ("hint_language", pa.string()),
-        ("hint_title", pa.string()),
-        ("hint_published", pa.timestamp("us", tz="UTC")),
-        ("hint_published_offset", pa.int16()),
-    ]
-)
-
-_ENTITY_SCHEMA = pa.schema(
-    [
-        ("entity_id", pa.string()),
-        ("kind", pa.string()),
-        ("name", pa.string()),
-        ("parent_id", pa.string()),
-        ("lab_id", pa.string()),
-        ("country", pa.string()),
-        ("openness", pa.string()),
-        ("license", pa.string()),
-    ]
-)
-
-_ALIAS_SCHEMA = pa.schema([("entity_id", pa.string()), ("alias", pa.string()), ("language", pa.string())])
-
-_ARTICLE_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("url", pa.string()),
-        ("source", pa.string()),
-        ("title", pa.string()),
-        ("author", pa.string()),
-        ("site_name", pa.string()),
-        ("language", pa.string()),
-        ("script", pa.string()),
-        ("published_at", pa.timestamp("us", tz="UTC")),
-        ("fetched_at", pa.timestamp("us", tz="UTC")),
-        ("text", pa.string()),
-        ("word_count", pa.int32()),
-        ("relevance", pa.float32()),
-        ("relevant", pa.bool_()),
-        ("minhash", pa.binary()),
-        ("relevance_evidence", pa.string()),
-        ("published_offset", pa.int16()),
-        ("story_id", pa.string()),
-        ("nlp_version", pa.string()),
-        ("processed_at", pa.timestamp("us", tz="UTC")),
-    ]
-)

@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from core.errors import VeilleError
 from core.languages import registry
 
 KINDS = ("lab", "model")
@@ -36,7 +37,7 @@ _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _SEPARATORS = re.compile(r"[\s\-_\u2010\u2011]+")
 
 
-class KnowledgeBaseError(ValueError):
+class KnowledgeBaseError(VeilleError):
     """The knowledge base file cannot be used as written."""
 
 

@@ -133,14 +133,25 @@ def _pip_requirement(package: str) -> str:
     return wanted
 
 
+def _not_installed(package: str) -> ModelNotInstalledError:
+    return ModelNotInstalledError(
+        f"the spaCy pipeline {package!r} is not installed: pip install {_pip_requirement(package)}"
+    )
+
+
+def require_pipeline(package: str) -> None:
+    """Fail at once, without loading it, when ``spacy.load`` would not find this pipeline
+    (an installed package or a local folder, as spaCy looks them up)."""
+    if not (spacy.util.is_package(package) or Path(package).expanduser().exists()):
+        raise _not_installed(package)
+
+
 def load_tokenizing_pipeline(package: str) -> Language:
     """A spaCy package (or a local pipeline folder) with only its tokenizer and a sentencizer."""
     try:
         nlp = spacy.load(package, exclude=list(_UNUSED))
     except OSError as error:
-        raise ModelNotInstalledError(
-            f"the spaCy pipeline {package!r} is not installed: pip install {_pip_requirement(package)}"
-        ) from error
+        raise _not_installed(package) from error
     for name in list(nlp.pipe_names):
         nlp.remove_pipe(name)
     nlp.tokenizer = PieceTokenizer(nlp.tokenizer, nlp.vocab)

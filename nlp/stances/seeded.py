@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from core.errors import VeilleError
 from nlp.embeddings import Encoder
 from nlp.stances.taxonomy import Taxonomy
 
@@ -37,7 +38,7 @@ MAX_CUES = 3
 """Distinct cues of one stance beyond which a passage's evidence for it grows no more."""
 
 
-class UncalibratedModelError(LookupError):
+class UncalibratedModelError(VeilleError):
     """No thresholds were calibrated for this embedding model."""
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from core.errors import VeilleError
 from core.languages import registry
 
 DEFAULT_PATH = Path(__file__).with_name("taxonomy.toml")
@@ -23,7 +24,7 @@ MIN_PROTOTYPES = 5
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-class TaxonomyError(ValueError):
+class TaxonomyError(VeilleError):
     """The taxonomy file is malformed; the message names the stance at fault."""
 
 

@@ -158,3 +158,14 @@ def test_ingest_a_url_through_the_safe_fetcher(db, tmp_path, veille):
     assert rows(db, "SELECT url, final_url, charset, content_type, origin FROM pages") == [
         (url, url, "gb18030", "text/html", "ingest")]
     assert "国产算力上也能高效运行" in rows(db, "SELECT text FROM articles")[0][0]
+
+
+def test_a_missing_model_is_found_before_any_document_is_stored(db, tmp_path, veille):
+    config = Path(__file__).with_name("data") / "process" / "missing-model.toml"
+    result = veille("--db", str(db), "--config", str(config), "ingest", str(DATA / "tribune-fr.html"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "veille: error: the spaCy pipeline 'no_such_spacy_pipeline' is not installed: "
+        "pip install no-such-spacy-pipeline"
+    ]
+    assert not db.exists() or rows(db, "SELECT count(*) FROM pages") == [(0,)]

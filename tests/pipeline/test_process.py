@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -195,6 +196,22 @@ def test_the_pool_uses_two_worker_processes_at_once(db):
         for earlier, later in zip(samples, samples[4:])
     )
     assert both >= 3, "the two workers never ran at the same time"
+
+
+@pytest.mark.parametrize("config_file", ["missing-model.toml", "missing-model-pool.toml"])
+def test_a_missing_model_is_found_before_the_first_page(db, tmp_path, veille, config_file):
+    """Pages that need no model (HTTP errors) would be worked on and recorded if the model were
+    looked for only when a page needs it: it is looked for first, on both paths."""
+    store = Store(db)
+    store.migrate()
+    store.save_pages([replace(page, status=404) for page in demo_pages(copies=2)])  # more than two batches of 8
+    result = veille("--db", str(db), "--config", str(DATA / config_file), "process", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "veille: error: the spaCy pipeline 'no_such_spacy_pipeline' is not installed: "
+        "pip install no-such-spacy-pipeline"
+    ]
+    assert consistency(db)["outcomes"] == 0
 
 
 @pytest.mark.parametrize("config_file", [

@@ -41,7 +41,7 @@ def _warehouse(tmp_path: Path) -> Store:
     ], "test")
     cluster = ClusterRecord("open_source_strategy", "Open source as strategy", "seeded", "supportive",
                             {"en": "Open source as strategy"}, {}, [], MODEL, np.ones(4, dtype=np.float32), 4)
-    store.save_clustering([cluster], [PassageStance(f"a{i}:0", "open_source_strategy", 0.8, "supportive", "stance")
+    store.save_clustering([cluster], [PassageStance(f"a{i}:0", "open_source_strategy", 0.8, "supportive", MODEL, "stance")
                                       for i in range(1, 5)], MODEL)
     return store
 

@@ -1,4 +1,4 @@
-SELECT cluster_id, label, kind, polarity, labels, keywords, representatives, model_id, centroid, size
+SELECT *
 FROM stance_clusters
 WHERE model_id = $model_id
 ORDER BY cluster_id;
