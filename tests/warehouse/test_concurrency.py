@@ -12,7 +12,7 @@ def test_query_answers_while_a_writer_is_busy(tmp_path, veille):
     db = tmp_path / "data" / "veille.duckdb"
     veille("--db", str(db), "init", cwd=tmp_path, check=True)
     ready = tmp_path / "ready"
-    writer = subprocess.Popen([sys.executable, str(BUSY_WRITER), str(db), "8", str(ready)],
+    writer = subprocess.Popen([sys.executable, str(BUSY_WRITER), str(db), "20", str(ready)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 30
