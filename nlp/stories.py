@@ -182,7 +182,7 @@ def group_stories(items: Sequence[StoryInput], thresholds: StoryThresholds = Sto
                     best[key] = (similarity, other.article_id)
     # A translation is its original's closest article in its language, and the other way
     # round: articles on one topic (DeepSeek, the same week) are close too, but not mutually closest.
-    for (article_id, language), (_, other_id) in best.items():
+    for (article_id, _language), (_, other_id) in best.items():
         if best.get((other_id, by_id[article_id].language), (0.0, ""))[1] == article_id:
             components.union(article_id, other_id)
 

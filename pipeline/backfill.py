@@ -107,8 +107,8 @@ class _Batch:
 
 
 class Backfill:
-    def __init__(self, store: Store, prefilter: Prefilter | None, sources_by_host: dict[str, Source], default_source: str,
-                 max_bytes: int, batch_records: int = BATCH_RECORDS) -> None:
+    def __init__(self, store: Store, prefilter: Prefilter | None, sources_by_host: dict[str, Source],
+                 default_source: str, max_bytes: int, batch_records: int = BATCH_RECORDS) -> None:
         self.store = store
         self.prefilter = prefilter
         self.sources_by_host = sources_by_host

@@ -104,7 +104,8 @@ def status_lines(status: Status) -> list[str]:
             continue
         if source["consecutive_failures"]:
             runs = source["consecutive_failures"]
-            state = f"FAILING {runs} run{'s' if runs != 1 else ''} in a row, last success {_when(source['last_success_at'])}"
+            state = (f"FAILING {runs} run{'s' if runs != 1 else ''} in a row, "
+                     f"last success {_when(source['last_success_at'])}")
         else:
             state = f"ok, last success {_when(source['last_success_at'])}"
         lines.append(f"  {source['source']:24} {state}")

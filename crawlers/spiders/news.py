@@ -210,7 +210,7 @@ class NewsSpider(Spider):
         # callback it calls for a stray ``return value``, at a cost per page.
         source = self.sources[response.meta["source"]]
         content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
-        if content_type and not content_type.split(";")[0].strip().lower() in HTML_TYPES:
+        if content_type and content_type.split(";")[0].strip().lower() not in HTML_TYPES:
             self.count(source.name, "not_html")
             return None
         text, charset = decode_html(response.body, _header_charset(response))
