@@ -59,7 +59,7 @@ class BackfillSummary:
     dropped: Counter = field(default_factory=Counter)  # prefilter reasons this run
 
     def line(self) -> str:
-        total = Counter()
+        total: Counter[str] = Counter()
         for summary in self.files:
             total.update({key: getattr(summary, key) for key in _COUNTS})
         done = sum(1 for f in self.files if f.already_done)
