@@ -85,7 +85,9 @@ class SiteServer:
                 httpd = ThreadingHTTPServer((host, preferred_port), handler)
             except OSError:
                 httpd = None
-        self.httpd = httpd or ThreadingHTTPServer((host, port), handler)
+        if httpd is None:
+            httpd = ThreadingHTTPServer((host, port), handler)
+        self.httpd = httpd
         self.httpd.daemon_threads = True
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 

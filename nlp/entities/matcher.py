@@ -174,7 +174,7 @@ class _LanguageMatcher:
             first=True,
             config={"spans_key": SPANS_KEY, "phrase_matcher_attr": "LOWER", "validate": False},
         )
-        assert isinstance(ruler, SpanRuler)
+        assert isinstance(ruler, SpanRuler)  # add_pipe is declared to return any pipe
         ruler.add_patterns(compile_patterns(aliases, tokenize))
         self.pieces = [alias_pieces(alias.alias, tokenize) for alias in aliases]
         cues = load_cues()
