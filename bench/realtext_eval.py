@@ -99,7 +99,8 @@ def run_pipeline(texts: list[RealText], db: Path) -> tuple[list[Outcome], dict]:
         ))
     before = {(r["article_id"], r["cluster_id"]): r["score"] for r in first}
     after = {(r["article_id"], r["cluster_id"]): r["score"] for r in second}
-    changed = {key[0] for key in set(before) ^ set(after)} | {k[0] for k in before if k in after and before[k] != after[k]}
+    changed = ({key[0] for key in set(before) ^ set(after)}
+               | {k[0] for k in before if k in after and before[k] != after[k]})
     clusters = store.fetch("evaluation_cluster_sizes")
     return outcomes, {
         "rerun_changed": len(changed),
@@ -113,7 +114,8 @@ def report(outcomes: list[Outcome], extra: dict) -> str:
     from sklearn.metrics import adjusted_rand_score
 
     lines = ["| language | texts | relevance precision | relevance recall | stance agreement (all texts) "
-             "| stance agreement (relevant texts) | the label's second stance instead |", "|---|---|---|---|---|---|---|"]
+             "| stance agreement (relevant texts) | the label's second stance instead |",
+             "|---|---|---|---|---|---|---|"]
     for language in LANGUAGES:
         chosen = [o for o in outcomes if o.item.entry.language == language]
         if not chosen:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import re
 from collections import defaultdict
 from dataclasses import replace
 

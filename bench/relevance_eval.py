@@ -169,8 +169,8 @@ def main() -> None:
         write_model(scorer.model)
         print(f"wrote {DEFAULT_PATH}")
     if real:
-        print(_table(f"real texts, dev split (fitted on it when --write: optimistic; the test split is in "
-                     f"bench.realtext_eval)", scores(real, real_evidence, scorer)))
+        print(_table("real texts, dev split (fitted on it when --write: optimistic; the test split is in "
+                     "bench.realtext_eval)", scores(real, real_evidence, scorer)))
         print()
     print(_table(f"team's held-out half (threshold {scorer.threshold})", scores(held_out, held_out_evidence, scorer)))
     print()

@@ -77,8 +77,8 @@ def evaluate(model: str, cache_dir: Path | None = None, path: Path = DEV_SET) ->
     truth = [item["label"] for item in items for _ in LANGUAGES]
     vectors = encoder.encode([p.text for p in passages])
 
-    seeded_only = [m[0] if isinstance(m, tuple) else NONE
-                   for m in seeded.match(vectors, thresholds, [p.text for p in passages], [p.language for p in passages])]
+    matches = seeded.match(vectors, thresholds, [p.text for p in passages], [p.language for p in passages])
+    seeded_only = [m[0] if isinstance(m, tuple) else NONE for m in matches]
     accuracy = float(np.mean([p == t for p, t in zip(seeded_only, truth)]))
     macro_f1 = float(f1_score(truth, seeded_only, average="macro", labels=sorted(set(truth))))
 

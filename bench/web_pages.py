@@ -30,7 +30,7 @@ import uvicorn
 
 from web import pages
 from web.app import create_app
-from web.filters import Filters, read_filters
+from web.filters import read_filters
 from web.meaning import MeaningSearch
 from web.reads import Reader
 from warehouse.sqlfiles import query
@@ -156,8 +156,8 @@ def main() -> None:
                 cold = _median_get(client, url, args.repeat, touch)
                 warm = _median_get(client, url, args.repeat)
                 bare = bare_queries(args.db, url, meaning, args.repeat)
-                print(f"| `{url[:60]}` | {bare * 1000:.0f} | {cold * 1000:.0f} | {cold / bare:.2f} | {warm * 1000:.0f} |",
-                      flush=True)
+                print(f"| `{url[:60]}` | {bare * 1000:.0f} | {cold * 1000:.0f} | {cold / bare:.2f} "
+                      f"| {warm * 1000:.0f} |", flush=True)
     finally:
         server.should_exit = True
         thread.join()

@@ -117,7 +117,7 @@ def resolve(host: str, port: int | None = None) -> tuple[IPAddress, ...]:
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as error:
         raise HostUnresolved(host, getattr(error, "strerror", None) or str(error)) from None
-    return tuple(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos))
+    return tuple(dict.fromkeys(ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos))
 
 
 def checked_addresses(host: str, port: int | None = None, *, allow_internal: bool = False) -> tuple[IPAddress, ...]:

@@ -9,6 +9,7 @@ past ``MAX_BYTES``, keeping ``BACKUPS`` old files.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from datetime import datetime
@@ -40,7 +41,8 @@ def send_output_to(path: Path, argv: list[str]) -> None:
     os.dup2(descriptor, 1)
     os.dup2(descriptor, 2)
     os.close(descriptor)
-    sys.stdout.reconfigure(line_buffering=True)
-    sys.stderr.reconfigure(line_buffering=True)
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):  # not when something replaced it with a plain text stream
+            stream.reconfigure(line_buffering=True)
     started = datetime.now().astimezone().isoformat(timespec="seconds")
     print(f"---- {started} veille {' '.join(argv)} (pid {os.getpid()})", flush=True)

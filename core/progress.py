@@ -13,7 +13,10 @@ import logging
 import sys
 import time
 from types import TracebackType
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from rich.progress import Progress as RichProgress
 
 log = logging.getLogger("core.progress")
 
@@ -33,7 +36,7 @@ class Progress:
         self._stream = stream or sys.stderr
         self._started = time.monotonic()
         self._last_log: float | None = None
-        self._rich = None
+        self._rich: RichProgress | None = None
 
     @property
     def rate(self) -> float:
@@ -46,13 +49,14 @@ class Progress:
             from rich.progress import (BarColumn, MofNCompleteColumn, Progress as RichProgress, SpinnerColumn,
                                        TextColumn, TimeRemainingColumn)
 
-            self._rich = RichProgress(
+            bar = RichProgress(
                 SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                 TextColumn("{task.fields[unit]}  {task.fields[rate]}"), TimeRemainingColumn(),
                 console=Console(file=self._stream), transient=True,
             )
-            self._rich.start()
-            self._task = self._rich.add_task(self.label, total=self.total, unit=self.unit, rate="")
+            bar.start()
+            self._task = bar.add_task(self.label, total=self.total, unit=self.unit, rate="")
+            self._rich = bar
         return self
 
     def advance(self, count: int = 1) -> None:

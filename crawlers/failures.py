@@ -19,7 +19,8 @@ def error_chain(error: BaseException) -> Iterator[BaseException]:
         seen.add(id(current))
         yield current
         pending += [e for e in (current.__cause__, current.__context__) if e is not None]
-        pending += [reason.value for reason in getattr(current, "reasons", []) if isinstance(reason, Failure)]
+        pending += [reason.value for reason in getattr(current, "reasons", [])
+                    if isinstance(reason, Failure) and reason.value is not None]
 
 
 def _openssl(error: BaseException) -> list[BaseException]:

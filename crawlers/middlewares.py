@@ -128,7 +128,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
         self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
 
-    async def process_response(self, request: Request, response: Response, spider: Spider | None = None):
+    # Scrapy awaits a coroutine here; the base class declares the synchronous form only.
+    async def process_response(  # type: ignore[override]
+            self, request: Request, response: Response, spider: Spider | None = None):
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         attempt = request.meta.get("retry_times", 0)

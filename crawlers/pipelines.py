@@ -20,8 +20,8 @@ class WarehousePipeline:
 
     Each batch is one transaction, and the file is released between batches
     so that readers get in. Batches are written by one background thread, in
-    order, while the crawl goes on downloading (DuckDB works outside the GIL). Counts by outcome are written when the spider
-    closes; a run killed before that is marked interrupted by the next one.
+    order, while the crawl goes on downloading (DuckDB works outside the GIL). Counts by outcome are written when the
+    spider closes; a run killed before that is marked interrupted by the next one.
     Feed and sitemap validators (ETag, Last-Modified) are saved only when the
     run finished: after an interrupted run the next one must not be told
     "not modified" by a feed whose entries it never followed.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
@@ -108,7 +108,7 @@ def _quiet_process(settings: Settings) -> CrawlerProcess:
     """
     from scrapy.utils.log import DEFAULT_LOGGING
 
-    names = ["", "scrapy", "twisted", *DEFAULT_LOGGING.get("loggers", {})]
+    names = ["", "scrapy", "twisted", *cast("dict[str, object]", DEFAULT_LOGGING.get("loggers", {}))]
     levels = {name: logging.getLogger(name).level for name in names}
     process = CrawlerProcess(settings)
     for name, level in levels.items():

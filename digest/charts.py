@@ -11,16 +11,16 @@ from __future__ import annotations
 import io
 import subprocess
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from digest.data import EntityCount, LanguageStances
 from digest.formats import change, language_name, percent
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
 
 WIDTH_INCHES = 6.4
 DPI = 150
@@ -84,7 +84,7 @@ def _render(draw: Callable[[Figure], None], height_inches: float) -> bytes:
 
     # An explicit list of families: matplotlib falls back glyph by glyph along it.
     families = ["DejaVu Sans"] + ([cjk_font()] if cjk_font() else [])
-    style = {
+    style: dict[RcKeyType, Any] = {
         "font.family": families,
         "font.size": 10,
         "axes.edgecolor": "#888888",
@@ -108,12 +108,13 @@ def _render(draw: Callable[[Figure], None], height_inches: float) -> bytes:
 def stance_colours(stances: Sequence[LanguageStances]) -> dict[str, str]:
     """A distinct colour for each stance the chart names: the largest over all languages, as many as there
     are colours. Every other stance is drawn in grey as part of "other stances"."""
-    weight: Counter[str] = Counter()
+    weight: dict[str, float] = {}
     for group in stances:
         for share in group.shares:
             if share.cluster_id is not None:
-                weight[share.cluster_id] += share.share
-    chosen = [cluster_id for cluster_id, _ in weight.most_common(len(STANCE_COLOURS))]
+                weight[share.cluster_id] = weight.get(share.cluster_id, 0.0) + share.share
+    # Largest first; ties keep the order first seen, as Counter.most_common does.
+    chosen = sorted(weight, key=weight.__getitem__, reverse=True)[: len(STANCE_COLOURS)]
     return dict(zip(chosen, STANCE_COLOURS))
 
 

@@ -100,7 +100,7 @@ def compose(
     message[WEEK_HEADER] = str(data.week)
     message.set_content(text, cte="quoted-printable")
     message.add_alternative(html, subtype="html", cte="quoted-printable")
-    html_part = message.get_payload()[1]
+    html_part = list(message.iter_parts())[1]
     for name, png in pngs.items():
         html_part.add_related(
             png, maintype="image", subtype="png", cid=content_ids[name], filename=f"{name}.png", disposition="inline"

@@ -117,6 +117,7 @@ def _attempt(
     where = f"{config.host}:{config.port}"
     context = ssl.create_default_context()
     try:
+        client: smtplib.SMTP
         if config.security == "tls":
             client = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout, context=context)
         else:

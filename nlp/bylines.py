@@ -74,7 +74,7 @@ def strip_outlet(title: str | None, site_name: str | None, rules: LanguageRules)
 
 def _names_outlet(part: str, site_name: str | None, rules: LanguageRules) -> bool:
     return len(part) <= OUTLET_MAX_CHARACTERS and (
-        bool(site_name) and (part in site_name or site_name in part) or any(w in part for w in rules.outlet_words))
+        bool(site_name and (part in site_name or site_name in part)) or any(w in part for w in rules.outlet_words))
 
 
 def _end_of(title: str, parts: list[str], cut: int) -> int:

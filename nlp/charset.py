@@ -66,7 +66,7 @@ def _mostly_decodes(body: bytes, codec: str) -> str | None:
 def decode_html(body: bytes, header_charset: str | None = None) -> tuple[str, str]:
     """Return ``(text, codec)`` for raw HTML bytes."""
     codec, bom = read_bom(body)
-    if codec:
+    if codec and bom:
         return body[len(bom):].decode(codec, errors="replace"), codec
     declared = [c for c in (normalise_charset(header_charset), meta_charset(body)) if c]
     # Bytes that are valid UTF-8 are UTF-8 whatever a wrong declaration says; only

@@ -97,9 +97,9 @@ def written_dates(text: str, zone: ZoneInfo, fetched_at: datetime) -> list[Found
         if not _on_a_dateline(text, match):
             continue
         day = local_now.date() - timedelta(days=_DAYS_BACK[match.group(1)])
-        clock = _clock(None, match.group(2), match.group(3), None)
-        if clock is not None:
-            found.append(Found(match.start(), datetime.combine(day, clock, tzinfo=zone), True))
+        at = _clock(None, match.group(2), match.group(3), None)
+        if at is not None:
+            found.append(Found(match.start(), datetime.combine(day, at, tzinfo=zone), True))
     return sorted(found, key=lambda f: f.at)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import trafilatura
 from lxml import etree, html as lxml_html
@@ -51,7 +52,7 @@ def _is_element(node: object) -> bool:
     return isinstance(node, etree._Element) and isinstance(node.tag, str)
 
 
-Item = str | etree._Element  # a run of text, or a child element with its subtree
+Item: TypeAlias = str | etree._Element  # a run of text, or a child element with its subtree
 
 
 @dataclass(frozen=True)

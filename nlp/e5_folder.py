@@ -167,7 +167,7 @@ class _Reader:
         return struct.unpack("<Q", self.take(8))[0]
 
     def array(self, dtype: type, n: int) -> np.ndarray:
-        values = np.frombuffer(self.data, dtype, n, self.pos)
+        values: np.ndarray = np.frombuffer(self.data, dtype, n, self.pos)
         self.pos += values.nbytes
         return values
 

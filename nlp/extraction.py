@@ -185,9 +185,10 @@ def extract(html: str, url: str, body_xpath: str | None = None,
         document = trafilatura.bare_extraction(html, **options)
         rules = rules_for(detect_language(text))
         if document is not None and (text := remove_furniture(text, rules)):
-            return _result(document.as_dict(), text, html, rules)
+            # bare_extraction returns a Document unless asked for a dict; its annotation does not say so.
+            return _result(document.as_dict(), text, html, rules)  # type: ignore[union-attr]
     document = trafilatura.bare_extraction(html, **options)
-    data = document.as_dict() if document is not None else {}
+    data = document.as_dict() if document is not None else {}  # type: ignore[union-attr]  # as above
     whole = (data.get("text") or "").strip()
     if not whole and (whole := _density_only(html)):
         data = trafilatura.extract_metadata(html, default_url=url, date_config=_date_params(fetched_at)).as_dict()

@@ -36,7 +36,8 @@ from core.errors import VeilleError
 from core.languages import Registry, registry
 
 _KEYS = {"timezone", "timezones_by_domain", "precision_pass", "density_pass", "end_headings", "drop_lines",
-         "byline_patterns", "byline_prefixes", "author_months", "not_authors", "byline_roles", "not_names", "title_separators", "outlet_words"}
+         "byline_patterns", "byline_prefixes", "author_months", "not_authors", "byline_roles", "not_names",
+         "title_separators", "outlet_words"}
 
 
 class ExtractionRulesError(VeilleError):
@@ -80,7 +81,8 @@ def _compile(language: str, key: str, pattern: str, flags: int = re.IGNORECASE) 
     try:
         return re.compile(pattern, flags)
     except re.error as error:
-        raise ExtractionRulesError(f"[{language}] {key}: {pattern!r} is not a valid regular expression: {error}") from None
+        raise ExtractionRulesError(
+            f"[{language}] {key}: {pattern!r} is not a valid regular expression: {error}") from None
 
 
 def parse_rules(data: dict) -> dict[str, LanguageRules]:
@@ -98,7 +100,8 @@ def parse_rules(data: dict) -> dict[str, LanguageRules]:
             try:
                 ZoneInfo(zone)
             except (ZoneInfoNotFoundError, ValueError):
-                raise ExtractionRulesError(f"[{language}] {zone!r} is not a time zone name (e.g. Asia/Shanghai)") from None
+                raise ExtractionRulesError(
+                    f"[{language}] {zone!r} is not a time zone name (e.g. Asia/Shanghai)") from None
         rules[language] = LanguageRules(
             timezone=section.get("timezone"),
             timezones_by_domain=dict(section.get("timezones_by_domain", {})),

@@ -103,7 +103,8 @@ class Prefilter:
                     if entity_id not in topic.incidental_labs}
         aliases = [alias for alias in knowledge_base.aliases if alias.entity_id in entities]
         speaking_of_ai = [alias.alias for alias in aliases
-                          if entities[alias.entity_id].kind == "model" or entities[alias.entity_id].openness not in OPEN]
+                          if entities[alias.entity_id].kind == "model"
+                          or entities[alias.entity_id].openness not in OPEN]
         ai = [term for terms in topic.ai_terms.values() for term in terms.terms] + speaking_of_ai
         on_topic = [term for terms in topic.terms.values() for term in terms.terms] + [a.alias for a in aliases]
         return cls([ai, on_topic], languages=topic.terms.keys(), hosts=hosts)

@@ -130,11 +130,12 @@ def _close_pairs(items: Sequence[StoryInput], window: timedelta) -> Iterator[tup
     the window, so the work grows with the articles per window, not with the
     square of the warehouse. An undated article is compared with all others.
     """
-    dated = sorted((i for i in items if i.published_at is not None), key=lambda i: i.published_at)
+    by_time = sorted(((at, i) for i in items if (at := i.published_at) is not None), key=lambda pair: pair[0])
+    dated = [i for _, i in by_time]
     undated = [i for i in items if i.published_at is None]
     if dated:
-        vectors = np.stack([i.vector for i in dated])
-        times = np.array([i.published_at.timestamp() for i in dated])
+        vectors = np.stack([_vector(i) for i in dated])
+        times = np.array([at.timestamp() for at, _ in by_time])
         ends = np.searchsorted(times, times + window.total_seconds(), side="right")
         for index, end in enumerate(ends):
             if end > index + 1:
@@ -143,7 +144,13 @@ def _close_pairs(items: Sequence[StoryInput], window: timedelta) -> Iterator[tup
                     yield dated[index], dated[offset], float(similarity)
     for position, item in enumerate(undated):
         for other in dated + undated[position + 1:]:
-            yield item, other, float(item.vector @ other.vector)
+            yield item, other, float(_vector(item) @ _vector(other))
+
+
+def _vector(item: StoryInput) -> np.ndarray:
+    """The vector of an item given to ``_close_pairs``, which is given embedded items only."""
+    assert item.vector is not None
+    return item.vector
 
 
 def group_stories(items: Sequence[StoryInput], thresholds: StoryThresholds = StoryThresholds()) -> dict[str, str]:
@@ -177,12 +184,12 @@ def group_stories(items: Sequence[StoryInput], thresholds: StoryThresholds = Sto
         elif similarity >= (thresholds.cross_lingual_cosine_shared if shared >= thresholds.shared_entities
                             else thresholds.cross_lingual_cosine):
             for one, other in ((a, b), (b, a)):
-                key = (one.article_id, other.language)
-                if similarity > best.get(key, (-1.0, ""))[0]:
-                    best[key] = (similarity, other.article_id)
+                nearest = (one.article_id, other.language)
+                if similarity > best.get(nearest, (-1.0, ""))[0]:
+                    best[nearest] = (similarity, other.article_id)
     # A translation is its original's closest article in its language, and the other way
     # round: articles on one topic (DeepSeek, the same week) are close too, but not mutually closest.
-    for (article_id, language), (_, other_id) in best.items():
+    for (article_id, _language), (_, other_id) in best.items():
         if best.get((other_id, by_id[article_id].language), (0.0, ""))[1] == article_id:
             components.union(article_id, other_id)
 

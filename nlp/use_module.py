@@ -45,7 +45,7 @@ class UniversalSentenceEncoder(InputModule):
         self.threads = threads or default_threads()
         self._use = USE(threads=self.threads)
 
-    def preprocess(
+    def preprocess(  # type: ignore[override]  # text only, where the base class declares every modality
         self, inputs: Sequence[str], prompt: str | None = None, **kwargs: Any
     ) -> dict[str, Any]:
         texts = [str(text) for text in inputs]

@@ -14,6 +14,7 @@ from datetime import datetime
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -169,7 +170,7 @@ class Analyser:
                                         page.fetched_at, page.hint_published, url=page.final_url,
                                         tail_text=extracted.tail_text, markup_time=extracted.markup_time)
         title = page.hint_title if page.origin == "ingest" and page.hint_title else extracted.title or page.hint_title
-        base = dict(
+        base: dict[str, Any] = dict(
             article_id=page.page_id, url=page.url, source=page.source, title=title, author=extracted.author,
             site_name=extracted.site_name, language=language,
             script=chinese_script(extracted.text) if _tells_scripts(language) else None,

@@ -59,7 +59,7 @@ class BackfillSummary:
     dropped: Counter = field(default_factory=Counter)  # prefilter reasons this run
 
     def line(self) -> str:
-        total = Counter()
+        total: Counter[str] = Counter()
         for summary in self.files:
             total.update({key: getattr(summary, key) for key in _COUNTS})
         done = sum(1 for f in self.files if f.already_done)
@@ -107,8 +107,8 @@ class _Batch:
 
 
 class Backfill:
-    def __init__(self, store: Store, prefilter: Prefilter | None, sources_by_host: dict[str, Source], default_source: str,
-                 max_bytes: int, batch_records: int = BATCH_RECORDS) -> None:
+    def __init__(self, store: Store, prefilter: Prefilter | None, sources_by_host: dict[str, Source],
+                 default_source: str, max_bytes: int, batch_records: int = BATCH_RECORDS) -> None:
         self.store = store
         self.prefilter = prefilter
         self.sources_by_host = sources_by_host

@@ -29,7 +29,8 @@ def explain_article(config: Config, key: str) -> str:
     store = Store(config.db)
     rows = store.fetch("explain_article", {"key": key})
     if not rows:
-        raise VeilleError(f"no article with id or url {key!r}; list some with: veille query \"SELECT article_id, url FROM articles\"")
+        raise VeilleError(f"no article with id or url {key!r}; "
+                          "list some with: veille query \"SELECT article_id, url FROM articles\"")
     article = rows[0]
     encoder = load_encoder(config.models.embedding, config.models.cache_dir)
     lines = [f"{article['title'] or '(no title)'}",

@@ -75,7 +75,7 @@ def _when(value: datetime | None) -> str:
     return f"{value.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC" if value else "never"
 
 
-def _size(size: int) -> str:
+def _size(size: float) -> str:
     for unit in ("B", "kB", "MB", "GB"):
         if size < 1000 or unit == "GB":
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
@@ -104,7 +104,8 @@ def status_lines(status: Status) -> list[str]:
             continue
         if source["consecutive_failures"]:
             runs = source["consecutive_failures"]
-            state = f"FAILING {runs} run{'s' if runs != 1 else ''} in a row, last success {_when(source['last_success_at'])}"
+            state = (f"FAILING {runs} run{'s' if runs != 1 else ''} in a row, "
+                     f"last success {_when(source['last_success_at'])}")
         else:
             state = f"ok, last success {_when(source['last_success_at'])}"
         lines.append(f"  {source['source']:24} {state}")

@@ -73,7 +73,8 @@ pass_context = click.make_pass_decorator(Context)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--db", type=click.Path(path_type=Path), help="Warehouse file [env VEILLE_DB; default data/veille.duckdb].")
+@click.option("--db", type=click.Path(path_type=Path),
+              help="Warehouse file [env VEILLE_DB; default data/veille.duckdb].")
 @click.option("--config", "config_path", type=click.Path(path_type=Path),
               help="Configuration file [env VEILLE_CONFIG; default veille.toml, optional].")
 @click.option("-v", "--verbose", is_flag=True, help="Log more (library logs included).")

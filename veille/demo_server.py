@@ -48,7 +48,9 @@ class _Handler(BaseHTTPRequestHandler):
         if file is None:
             self.send_error(404, "Not Found")
             return
-        host = self.headers.get("Host") or "%s:%d" % self.server.server_address[:2]
+        address = self.server.server_address
+        assert isinstance(address, tuple)  # a TCP server's (host, port)
+        host = self.headers.get("Host") or "%s:%d" % address[:2]
         body = file.read_bytes().replace(PLACEHOLDER_BASE_URL.encode(), f"http://{host}".encode())
         content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
         if file.suffix == ".xml":
@@ -77,20 +79,21 @@ class SiteServer:
                  preferred_port: int | None = None) -> None:
         """``preferred_port`` is tried first (stable URLs across runs), then a free port."""
         handler = partial(_Handler, root=root.resolve())
-        self.httpd: ThreadingHTTPServer | None = None
+        httpd: ThreadingHTTPServer | None = None
         if preferred_port:
             try:
-                self.httpd = ThreadingHTTPServer((host, preferred_port), handler)
+                httpd = ThreadingHTTPServer((host, preferred_port), handler)
             except OSError:
-                self.httpd = None
-        if self.httpd is None:
-            self.httpd = ThreadingHTTPServer((host, port), handler)
+                httpd = None
+        if httpd is None:
+            httpd = ThreadingHTTPServer((host, port), handler)
+        self.httpd = httpd
         self.httpd.daemon_threads = True
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
     def base_url(self) -> str:
-        host, port = self.httpd.server_address[:2]
+        host, port = self.httpd.socket.getsockname()[:2]
         return f"http://{host}:{port}"
 
     def __enter__(self) -> SiteServer:

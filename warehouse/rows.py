@@ -148,7 +148,7 @@ def stored_records(module: types.ModuleType) -> list[type]:
             if isinstance(value, type) and is_dataclass(value) and isinstance(getattr(value, "TABLE", None), str)]
 
 
-def disagreements(record: type, table_columns: Mapping[str, str]) -> list[str]:
+def disagreements(record: type[Any], table_columns: Mapping[str, str]) -> list[str]:
     """How a record's declaration and its table's columns (name → DuckDB type) differ; empty when they agree."""
     declared = sql_types(record)
     found = [f"{record.TABLE}.{name} is declared {kind} but stored {table_columns[name]}"

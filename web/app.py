@@ -111,7 +111,7 @@ def create_app(db: Path, encoder_name: str, cache_dir: Path | None = None, *, wa
         if name == "web_passage_search" and not filters.meaning:
             return Response("give meaning=… to search by meaning\n", status_code=400, media_type="text/plain")
         try:
-            if name == "web_passage_search":
+            if name == "web_passage_search" and filters.meaning:
                 extra["vector"], extra["model_id"] = meaning.encode(filters.meaning)
             with reader.session() as session:
                 table = session.table(name, {**filters.params(), **extra})

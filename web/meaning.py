@@ -52,7 +52,7 @@ class MeaningSearch:
         """The sentence's unit vector and the model id its stored neighbours are keyed by."""
         return self._cached(sentence)
 
-    @lru_cache(maxsize=256)
+    @lru_cache(maxsize=256)  # noqa: B019 - one MeaningSearch per app, alive as long as the process
     def _cached(self, sentence: str) -> tuple[list[float], str]:
         encoder = self.encoder()
         return encoder.encode([sentence])[0].tolist(), encoder.model_id

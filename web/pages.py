@@ -83,7 +83,7 @@ def entities(session: Session, filters: Filters) -> dict[str, Any]:
 def stories(session: Session, filters: Filters) -> dict[str, Any]:
     if filters.story:
         table = session.table("web_story_articles", filters.params())
-        columns = {}
+        columns: dict[str, list[Any]] = {}
         for row in table.records():
             columns.setdefault(row["language"], []).append(row)
         return {"blocks": [Block("The story's articles", table, None, {"article_id": LINKS["article_id"]})],

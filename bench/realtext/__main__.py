@@ -92,7 +92,10 @@ def add(paths: list[Path]) -> str:
 
 
 def _assign_splits(entries: list[Entry], new: list[dict]) -> None:
-    """Give each new text its site's split; new sites, grouped by translation pairs, fill the split furthest below its share."""
+    """Give each new text its site's split.
+
+    New sites, grouped by translation pairs, fill the split furthest below its share.
+    """
     site_split = {e.site: e.split for e in entries}
     pair_sites: dict[str, set[str]] = defaultdict(set)
     for item in [*(e.__dict__ for e in entries), *new]:

@@ -210,10 +210,11 @@ class NewsSpider(Spider):
         # callback it calls for a stray ``return value``, at a cost per page.
         source = self.sources[response.meta["source"]]
         content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
-        if content_type and not content_type.split(";")[0].strip().lower() in HTML_TYPES:
+        if content_type and content_type.split(";")[0].strip().lower() not in HTML_TYPES:
             self.count(source.name, "not_html")
             return None
         text, charset = decode_html(response.body, _header_charset(response))
+        assert response.request is not None  # Scrapy sets it on every response it hands a callback
         url = normalise_url(response.request.url)
         canonical = canonical_link(text, response.url)
         if canonical:
@@ -244,6 +245,7 @@ class NewsSpider(Spider):
         if outcome in QUIET_OUTCOMES:
             self.count(source, outcome)
         else:
+            assert failure.value is not None  # a Failure holds the exception it was made from
             self.failed(source, outcome, request.url, describe_error(failure.value))
 
     def failed(self, source: str, outcome: str, url: str, reason: str) -> None:
@@ -257,6 +259,7 @@ class NewsSpider(Spider):
 def classify_failure(failure: Failure) -> str:
     """The outcome name for a failed request."""
     error = failure.value
+    assert error is not None  # a Failure holds the exception it was made from
     if isinstance(error, PrivateAddressRefused):
         return "private_address_refused"
     if isinstance(error, HttpError):

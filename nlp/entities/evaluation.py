@@ -80,6 +80,7 @@ def _score(passages: Sequence[Passage], predicted: Sequence[set[str]]) -> Scores
         scores.false_negatives += len(passage.gold - ids)
         if ids != passage.gold:
             scores.errors.append(
-                f"{passage.id} ({passage.split}): extra {sorted(ids - passage.gold)} missing {sorted(passage.gold - ids)}"
+                f"{passage.id} ({passage.split}): extra {sorted(ids - passage.gold)} "
+                f"missing {sorted(passage.gold - ids)}"
             )
     return scores

@@ -78,8 +78,8 @@ class Focus:
             if first is not None:
                 self._phrases.setdefault(first.group(), []).append(re.compile(_phrase_pattern(key)))
         self._han = ahocorasick.Automaton()
-        for key in han:
-            self._han.add_word(key, len(key))
+        for word in han:
+            self._han.add_word(word, len(word))
         if han:
             self._han.make_automaton()
 

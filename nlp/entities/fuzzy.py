@@ -118,7 +118,8 @@ class FuzzyLinker:
         best = process.extractOne(key, same_length, scorer=OSA.distance, score_cutoff=1)
         if best is None:
             return None
-        return self.known[best[0]], 1 - best[1] / len(key)
+        alias = self.known[best[0]]  # han_keys holds unambiguous keys only
+        return None if alias is None else (alias, 1 - best[1] / len(key))
 
     def _opens(self, word: str) -> bool:
         return word[:1].isupper() and word.isalnum() and word.lower() not in self.stop_words
@@ -153,4 +154,5 @@ class FuzzyLinker:
             or any(len(word) <= 3 and alias_key(word) not in target for word in words if word != HYPHEN)
         ):
             return None
-        return distance, self.known[target]
+        alias = self.known[target]  # by_initial holds unambiguous keys only
+        return None if alias is None else (distance, alias)

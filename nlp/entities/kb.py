@@ -174,6 +174,7 @@ class _Builder:
         kind = entry.get("kind")
         if kind not in KINDS:
             self.problems.append(f"{where}: kind {kind!r} must be one of {', '.join(KINDS)}")
+            kind = ""  # reported above; the rest of the entry is still checked
         name = entry.get("name")
         if not isinstance(name, str) or not name.strip():
             self.problems.append(f"{where}: a name is required")

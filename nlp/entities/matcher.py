@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 from spacy.language import Language
+from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc
 
 from .context import Candidate, ContextJudge, case_fits, load_cues
@@ -173,6 +174,7 @@ class _LanguageMatcher:
             first=True,
             config={"spans_key": SPANS_KEY, "phrase_matcher_attr": "LOWER", "validate": False},
         )
+        assert isinstance(ruler, SpanRuler)  # add_pipe is declared to return any pipe
         ruler.add_patterns(compile_patterns(aliases, tokenize))
         self.pieces = [alias_pieces(alias.alias, tokenize) for alias in aliases]
         cues = load_cues()
@@ -181,7 +183,7 @@ class _LanguageMatcher:
         self.versionable = {e.entity_id for e in kb.entities.values() if e.kind == "model"}
         self.fuzzy = FuzzyLinker(aliases, ambiguous, nlp.Defaults.stop_words, vocabulary)
         discovery_cues = load_discovery_cues()
-        self._zone = None
+        self._zone: AbstractContextManager[object] | None = None
         self._zone_texts = 0
         self.focus = Focus(self.pieces, discovery_cues.words[language])
         self.discoverer = Discoverer(
@@ -199,7 +201,7 @@ class _LanguageMatcher:
             yield
         finally:
             self._zone_texts += texts
-            if self._zone_texts >= ZONE_TEXTS:
+            if self._zone_texts >= ZONE_TEXTS and self._zone is not None:
                 zone, self._zone, self._zone_texts = self._zone, None, 0
                 zone.__exit__(None, None, None)
 

@@ -15,7 +15,6 @@ follow ``tests/nlp/data/stance_statements.toml`` and ``emergent_debates.toml``.
 from __future__ import annotations
 
 import argparse
-import itertools
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass

@@ -81,7 +81,7 @@ def _lead(text: str, language: str, limit: int) -> list[tuple[int, int]]:
         elif stop - first_start > limit:
             break
         end = stop
-    return [] if first_start is None else [(first_start, end)]
+    return [] if first_start is None or end is None else [(first_start, end)]
 
 
 def sentences(text: str, language: str) -> Iterator[tuple[int, int]]:
@@ -107,7 +107,7 @@ def _needs_context(sentence: str, language: str, min_chars: int, openers: frozen
     if not registry()[language].spaced:
         return any(sentence.startswith(opener) for opener in openers)
     first = _LEADING_WORD.match(sentence)
-    return bool(first) and first.group(1).lower() in openers
+    return first is not None and first.group(1).lower() in openers
 
 
 @lru_cache(maxsize=None)

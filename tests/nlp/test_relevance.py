@@ -19,8 +19,9 @@ def _scorer() -> RelevanceScorer:
     return RelevanceScorer(Topic.load(), np.eye(3, dtype=np.float32), threshold=0.5)
 
 
-def _judge(text: str, language: str, entities: EntityEvidence = EntityEvidence(), similarity: float = 0.3):
+def _judge(text: str, language: str, entities: EntityEvidence | None = None, similarity: float = 0.3):
     scorer = _scorer()
+    entities = entities or EntityEvidence()
     vector = np.array([similarity, np.sqrt(1 - similarity**2), 0.0], dtype=np.float32)
     return scorer.score(text, language, entities, vector)
 
