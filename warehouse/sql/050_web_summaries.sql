@@ -50,6 +50,13 @@ FROM articles
 WHERE story_id IS NOT NULL AND relevant
 GROUP BY ALL;
 
+-- Each stance's representative passages with their articles, in rank order.
+CREATE VIEW summary_stance_passages_live AS
+SELECT r.cluster_id, r.rank, r.language, r.text, r.article_id, a.title, a.source,
+       CAST(coalesce(a.published_at, a.fetched_at) AS DATE) AS day
+FROM stance_representatives AS r
+JOIN articles AS a USING (article_id);
+
 -- Each article's distinct words (title and text, lower case, split on what is
 -- neither letter nor digit): a word search scans this instead of every text.
 CREATE VIEW summary_article_words_live AS
@@ -63,6 +70,7 @@ CREATE TABLE summary_entity_days AS FROM summary_entity_days_live ORDER BY day, 
 CREATE TABLE summary_stance_days AS FROM summary_stance_days_live ORDER BY day;
 CREATE TABLE summary_stance_entities AS FROM summary_stance_entities_live;
 CREATE TABLE summary_story_languages AS FROM summary_story_languages_live ORDER BY last_at;
+CREATE TABLE summary_stance_passages AS FROM summary_stance_passages_live ORDER BY cluster_id, rank;
 CREATE TABLE summary_article_words AS FROM summary_article_words_live;
 
 -- The passage vectors written next to the warehouse for search by meaning
