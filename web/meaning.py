@@ -81,7 +81,8 @@ class MeaningSearch:
         recorded = session.table("vector_file_get", {"model_id": model_id}).rows
         token = recorded[0][0] if recorded else None
         with self._lock:
-            if self._vectors is not None and self._vectors[0] in {("files", token, model_id), ("rows", session.fingerprint, model_id)}:
+            current = {("files", token, model_id), ("rows", session.fingerprint, model_id)}
+            if self._vectors is not None and self._vectors[0] in current:
                 return self._vectors[1]
             if token is not None and (files := vectorfiles.load(session.reader.db, token)) is not None:
                 self._vectors = (("files", token, model_id), files)
