@@ -15,7 +15,7 @@ from warehouse.db import migrate
 from warehouse.store import Store
 
 SUMMARIES = ["summary_article_days", "summary_entity_days", "summary_stance_days", "summary_stance_entities",
-             "summary_story_languages", "summary_stance_passages", "summary_article_search"]
+             "summary_story_languages", "summary_stance_passages", "summary_article_words"]
 
 
 def _same_as_views(db: Path) -> None:

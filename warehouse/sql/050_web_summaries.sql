@@ -57,12 +57,10 @@ SELECT r.cluster_id, r.rank, r.language, r.text, r.article_id, a.title, a.source
 FROM stance_representatives AS r
 JOIN articles AS a USING (article_id);
 
--- What the article search filters and sorts on, narrow: each article's time
--- (published, else fetched), language, source and distinct words (title and
--- text, lower case, split on what is neither letter nor digit), so that a search
--- scans these instead of every text.
-CREATE VIEW summary_article_search_live AS
-SELECT article_id, coalesce(published_at, fetched_at) AS dated_at, language, source,
+-- Each article's distinct words (title and text, lower case, split on what is
+-- neither letter nor digit): a word search scans these instead of every text.
+CREATE VIEW summary_article_words_live AS
+SELECT article_id,
        array_to_string(list_distinct(regexp_split_to_array(lower(coalesce(title, '') || ' ' || text),
                                                            '[^\pL\pN]+')), ' ') AS words
 FROM articles;
@@ -73,7 +71,7 @@ CREATE TABLE summary_stance_days AS FROM summary_stance_days_live ORDER BY day;
 CREATE TABLE summary_stance_entities AS FROM summary_stance_entities_live;
 CREATE TABLE summary_story_languages AS FROM summary_story_languages_live ORDER BY last_at;
 CREATE TABLE summary_stance_passages AS FROM summary_stance_passages_live ORDER BY cluster_id, rank;
-CREATE TABLE summary_article_search AS FROM summary_article_search_live ORDER BY dated_at;
+CREATE TABLE summary_article_words AS FROM summary_article_words_live;
 
 -- The passage vectors written next to the warehouse for search by meaning
 -- (warehouse/vectorfiles.py): which files hold each encoder's vectors.

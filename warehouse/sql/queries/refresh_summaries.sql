@@ -11,5 +11,5 @@ DELETE FROM summary_story_languages;
 INSERT INTO summary_story_languages FROM summary_story_languages_live ORDER BY last_at;
 DELETE FROM summary_stance_passages;
 INSERT INTO summary_stance_passages FROM summary_stance_passages_live ORDER BY cluster_id, rank;
-DELETE FROM summary_article_search;
-INSERT INTO summary_article_search FROM summary_article_search_live ORDER BY dated_at;
+DELETE FROM summary_article_words;
+INSERT INTO summary_article_words FROM summary_article_words_live;
