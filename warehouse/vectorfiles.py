@@ -47,8 +47,9 @@ def from_arrow(table: pa.Table, token: str) -> PassageVectors:
     chunks = [chunk.flatten().to_numpy(zero_copy_only=False) for chunk in table.column("vector").chunks]
     values = np.concatenate(chunks).astype(np.float32, copy=False) if chunks else np.zeros(0, np.float32)
     matrix = values.reshape(len(table), -1) if len(table) else np.zeros((0, 1), dtype=np.float32)
-    column = lambda name: np.asarray(table.column(name).to_pylist(), dtype=str)  # noqa: E731
-    return PassageVectors(token, column("passage_id"), column("language"), column("source"), matrix)
+    ids, languages, sources = (np.asarray(table.column(name).to_pylist(), dtype=str)
+                               for name in ("passage_id", "language", "source"))
+    return PassageVectors(token, ids, languages, sources, matrix)
 
 
 def write(connection: duckdb.DuckDBPyConnection, db: Path, model_id: str) -> str:

@@ -20,10 +20,10 @@ from pathlib import Path
 import numpy as np
 
 from nlp.embeddings import Encoder, encoder_id, load_encoder
-from web.reads import Session, Table
 from warehouse import vectorfiles
-from warehouse.vectorfiles import PassageVectors
 from warehouse.sqlfiles import query
+from warehouse.vectorfiles import PassageVectors
+from web.reads import Session, Table
 
 LIMIT = 20
 _CANDIDATES = 200
