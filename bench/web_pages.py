@@ -44,6 +44,7 @@ class Recording:
 
     def __init__(self, session: Any) -> None:
         self.session = session
+        self.reader = session.reader
         self.fingerprint = ("recording",)
         self.calls: list[tuple[str, dict[str, Any]]] = []
 

@@ -4,7 +4,9 @@
 
 Mentions and passages come per article (10 and 3 by default: 1,000,000 and
 300,000 for 100,000 articles); embeddings have the project encoder's model id
-and dimension, so that search by meaning runs over them.
+and dimension, so that search by meaning runs over them. The summaries and
+vector files the web app reads are written by the same warehouse function the
+process and cluster stages end with.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.db import migrate
+from warehouse.store import Store
 from warehouse.sqlfiles import query
 
 
@@ -34,6 +37,7 @@ def generate(db: Path, articles: int, mentions_per_article: int = 10, passages_p
         connection.execute("CHECKPOINT")
     finally:
         connection.close()
+    Store(db).refresh_summaries(model_id)  # as the process and cluster stages end
 
 
 def main() -> None:

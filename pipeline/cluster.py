@@ -63,6 +63,7 @@ def cluster_stage(config: Config) -> ClusterSummary:
     stances = [build(PassageStance, a, model_id=model_id) for a in result.assignments]
     if stances or not store.clusters(model_id):
         store.save_clustering(records, stances, model_id)
+        store.refresh_summaries()
     assigned = sum(a.cluster_id is not None for a in result.assignments)
     populated = [c for c in result.clusters if c.size > 0]
     return ClusterSummary(

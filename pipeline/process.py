@@ -126,6 +126,7 @@ def process_stage(config: Config, *, reprocess: bool = False) -> ProcessSummary:
                 write([_analyse_safely(analyser, page) for page in pages])
     if summary.pages or reprocess:
         summary.stories = group_stories(store, model_id)
+        store.refresh_summaries(model_id)
     return summary
 
 

@@ -19,6 +19,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from warehouse import vectorfiles
 from warehouse.db import DEFAULT_LOCK_TIMEOUT, migrate, read_connection, write_transaction
 from warehouse.records import (
     BackfillFile,
@@ -321,6 +322,24 @@ class Store:
             connection.register("incoming_stances", stance_rows)
             connection.execute(query("save_clusters"))
             connection.execute(query("rebuild_article_stances"), {"model_id": model_id})
+
+    # -- summaries for the web app --------------------------------------------
+
+    def refresh_summaries(self, model_id: str | None = None) -> None:
+        """Rewrite the web app's summary tables; with ``model_id``, also its passage vector files.
+
+        Called once at the end of each stage that writes articles, mentions,
+        passages or stances, so the web app reads small tables instead of
+        scanning the rows on every change of the file.
+        """
+        with self._write() as connection:
+            connection.execute(query("refresh_summaries"))
+            if model_id is not None:
+                vectorfiles.write(connection, self.path, model_id)
+        if model_id is not None:
+            with self._read() as connection:
+                tokens = {row[0] for row in connection.execute(query("vector_file_tokens")).fetchall()}
+            vectorfiles.remove_others(self.path, tokens)
 
     # -- reading --------------------------------------------------------------
 

@@ -3,35 +3,30 @@ against every stored passage vector.
 
 ``web_passage_search.sql`` states the ranking (inner product of unit vectors,
 rounded to three decimals, ties by passage id) and is what the CSV runs; a page
-ranks the same way from the vectors held in memory, loaded once per state of the
-warehouse file, since a scan of every vector in DuckDB takes seconds on a large
-warehouse. The encoder loads on the first search, not when the app starts.
+ranks the same way from the vectors held in memory, since a scan of every vector
+in DuckDB takes seconds on a large warehouse. The vectors are the files the
+process stage writes next to the warehouse (:mod:`warehouse.vectorfiles`),
+memory-mapped and kept until the stage records new ones; a warehouse whose files
+are missing has its vectors read from DuckDB once per state of the file. The
+encoder loads on the first search, not when the app starts.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from nlp.embeddings import Encoder, encoder_id, load_encoder
-from web.reads import Session, Table
+from warehouse import vectorfiles
 from warehouse.sqlfiles import query
+from warehouse.vectorfiles import PassageVectors
+from web.reads import Session, Table
 
 LIMIT = 20
 _CANDIDATES = 200
-
-
-@dataclass(frozen=True)
-class _Vectors:
-    key: tuple
-    ids: np.ndarray
-    languages: np.ndarray
-    sources: np.ndarray
-    matrix: np.ndarray
 
 
 class MeaningSearch:
@@ -39,7 +34,7 @@ class MeaningSearch:
         self.encoder_name = encoder_name
         self.cache_dir = cache_dir
         self._encoder: Encoder | None = None
-        self._vectors: _Vectors | None = None
+        self._vectors: tuple[tuple, PassageVectors] | None = None
         self._lock = threading.Lock()
 
     def encoder(self) -> Encoder:
@@ -82,15 +77,16 @@ class MeaningSearch:
         """Load the stored vectors of the configured encoder without loading the encoder itself."""
         self._load(session, encoder_id(self.encoder_name, self.cache_dir))
 
-    def _load(self, session: Session, model_id: str) -> _Vectors:
-        key = (session.fingerprint, model_id)
+    def _load(self, session: Session, model_id: str) -> PassageVectors:
+        recorded = session.table("vector_file_get", {"model_id": model_id}).rows
+        token = recorded[0][0] if recorded else None
         with self._lock:
-            if self._vectors is not None and self._vectors.key == key:
-                return self._vectors
-            table = session.arrow("web_passage_vectors", {"model_id": model_id})
-            chunks = [chunk.flatten().to_numpy(zero_copy_only=False) for chunk in table.column("vector").chunks]
-            values = np.concatenate(chunks).astype(np.float32, copy=False) if chunks else np.zeros(0, np.float32)
-            matrix = values.reshape(len(table), -1) if len(table) else np.zeros((0, 1), dtype=np.float32)
-            column = lambda name: table.column(name).to_numpy(zero_copy_only=False)  # noqa: E731
-            self._vectors = _Vectors(key, column("passage_id"), column("language"), column("source"), matrix)
-            return self._vectors
+            current = {("files", token, model_id), ("rows", session.fingerprint, model_id)}
+            if self._vectors is not None and self._vectors[0] in current:
+                return self._vectors[1]
+            if token is not None and (files := vectorfiles.load(session.reader.db, token)) is not None:
+                self._vectors = (("files", token, model_id), files)
+            else:
+                table = session.arrow("web_passage_vectors", {"model_id": model_id})
+                self._vectors = (("rows", session.fingerprint, model_id), vectorfiles.from_arrow(table, ""))
+            return self._vectors[1]

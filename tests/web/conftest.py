@@ -17,6 +17,7 @@ from starlette.testclient import TestClient
 
 from bench.web_warehouse import generate
 from nlp.embeddings import DEFAULT_ENCODER, encoder_id
+from warehouse.store import Store
 from web.app import create_app
 
 DATA = Path(__file__).parent / "data"
@@ -49,6 +50,7 @@ def load_articles(db: Path, fixture: Path) -> None:
                      mention["start"], mention["end"]])
     finally:
         connection.close()
+    Store(db).refresh_summaries()  # as the stages that write end
 
 
 @pytest.fixture(scope="session")

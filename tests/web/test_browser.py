@@ -97,7 +97,7 @@ def test_the_sql_shows_and_the_csv_download_matches_it(page, warehouse_file):
     page.goto("/?language=fr")
     block = page.locator("#web_articles_per_source")
     block.locator("summary").click()
-    assert "FROM articles" in block.locator("pre").inner_text()
+    assert "FROM summary_article_days" in block.locator("pre").inner_text()
     with page.expect_download() as download:
         block.locator("a.csv").click()
     got = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))

@@ -58,6 +58,13 @@ def test_a_canonical_entity_finds_every_alias(client):
     assert "深度求索发布新的开源模型" in page and "hostile1" in page
 
 
+def test_a_word_search_finds_every_word_in_any_case_and_order(client):
+    found = client.get("/articles?q=DEEPSEEK%20weights").text
+    assert "hostile1" in found and "深度求索发布新的开源模型" not in found
+    assert "深度求索发布新的开源模型" in client.get("/articles?q=%E5%BC%80%E6%BA%90%E6%9D%83%E9%87%8D").text
+    assert "hostile1" not in client.get("/articles?q=DeepSeek%20nowhere").text
+
+
 def test_filters_narrow_the_rows_and_live_in_the_csv_link(client, warehouse_file):
     page = client.get("/articles?language=zh&q=%E5%BC%80%E6%BA%90").text
     rows = re.findall(r'<tr><td><a href="/article/([^"]+)">', page)
@@ -90,7 +97,7 @@ def test_the_csv_is_what_the_sql_gives(client, warehouse_file):
 
 def test_the_page_shows_the_sql_it_ran(client):
     page = client.get("/stances?stance=stance-1").text
-    assert "FROM stance_representatives AS r" in page and "<code>$stance = stance-1</code>" in page
+    assert "FROM summary_stance_passages" in page and "<code>$stance = stance-1</code>" in page
 
 
 def test_the_stance_shares_are_those_of_the_weekly_view(warehouse_file):

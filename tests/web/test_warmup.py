@@ -34,4 +34,4 @@ def test_a_quiet_file_gets_its_menu_pages_ready_and_a_changed_one_waits(warehous
         pages.overview(session, Filters())
         pages.stances(session, Filters())
         assert session._connection is None  # every result was kept
-    assert meaning._vectors is not None and len(meaning._vectors.ids) == 1800
+    assert meaning._vectors is not None and len(meaning._vectors[1].ids) == 1800

@@ -1,13 +1,13 @@
 -- Every lab and model: its names in each language, its lab, licence and openness,
--- and how many articles name it.
+-- and how many articles name it (summary_entity_days).
 WITH names AS (
     SELECT entity_id, string_agg(DISTINCT alias, ' · ' ORDER BY alias) AS aliases
     FROM entity_aliases
     GROUP BY entity_id
 ),
 named AS (
-    SELECT entity_id, count(*) AS mentions, count(DISTINCT article_id) AS articles
-    FROM mentions
+    SELECT entity_id, sum(mentions)::BIGINT AS mentions, sum(articles)::BIGINT AS articles
+    FROM summary_entity_days
     GROUP BY entity_id
 )
 SELECT e.entity_id, e.name, e.kind, lab.name AS lab, e.license, e.openness,

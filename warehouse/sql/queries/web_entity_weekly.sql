@@ -1,8 +1,6 @@
--- Articles naming one entity, per ISO week and language.
-SELECT strftime(coalesce(a.published_at, a.fetched_at), '%G-W%V') AS week, a.language,
-       count(DISTINCT m.article_id) AS articles
-FROM mentions AS m
-JOIN articles AS a USING (article_id)
-WHERE m.entity_id = $entity
+-- Articles naming one entity, per ISO week and language (summary_entity_days).
+SELECT strftime(day, '%G-W%V') AS week, language, sum(articles)::BIGINT AS articles
+FROM summary_entity_days
+WHERE entity_id = $entity
 GROUP BY ALL
-ORDER BY week, a.language;
+ORDER BY week, language;

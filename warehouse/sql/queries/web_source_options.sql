@@ -1,2 +1,2 @@
 -- Sources to choose from in a search form.
-SELECT DISTINCT source FROM articles ORDER BY source;
+SELECT DISTINCT source FROM summary_article_days ORDER BY source;

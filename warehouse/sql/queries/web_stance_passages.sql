@@ -1,8 +1,6 @@
--- One stance's representative passages, with the articles they come from.
-SELECT r.rank, r.language, r.text, r.article_id, a.title, a.source,
-       CAST(coalesce(a.published_at, a.fetched_at) AS DATE) AS day
-FROM stance_representatives AS r
-JOIN articles AS a USING (article_id)
-WHERE r.cluster_id = $stance
-ORDER BY r.rank
+-- One stance's representative passages, with the articles they come from (summary_stance_passages).
+SELECT rank, language, text, article_id, title, source, day
+FROM summary_stance_passages
+WHERE cluster_id = $stance
+ORDER BY rank
 LIMIT 12;

@@ -2,21 +2,18 @@
 -- over the last $weeks weeks before the newest article (or before $until), as
 -- the stance_share_weekly view counts them: an article's scores add up to 1.
 -- One stance when $stance is given (its share still counts every stance).
+-- Reads the daily sums of summary_stance_days.
 WITH bounds AS (
     SELECT coalesce($until::DATE + 1, CAST(max(published_at) AS DATE) + 1) AS week_end FROM articles
 ),
-scored AS (
-    SELECT strftime(a.published_at, '%G-W%V') AS week, a.language, s.cluster_id, s.score, s.article_id
-    FROM article_stances AS s
-    JOIN articles AS a USING (article_id), bounds AS b
-    WHERE a.relevant AND a.published_at >= b.week_end - 7 * $weeks AND a.published_at < b.week_end
-      AND ($language::VARCHAR IS NULL OR a.language = $language)
-      AND ($source::VARCHAR IS NULL OR a.source = $source)
-),
 per_stance AS (
-    SELECT week, language, cluster_id, sum(score) AS weight, count(*) AS articles
-    FROM scored
-    GROUP BY week, language, cluster_id
+    SELECT strftime(d.day, '%G-W%V') AS week, d.language, d.cluster_id,
+           sum(d.weight) AS weight, sum(d.articles)::BIGINT AS articles
+    FROM summary_stance_days AS d, bounds AS b
+    WHERE d.day >= b.week_end - 7 * $weeks AND d.day < b.week_end
+      AND ($language::VARCHAR IS NULL OR d.language = $language)
+      AND ($source::VARCHAR IS NULL OR d.source = $source)
+    GROUP BY ALL
 ),
 shares AS (
     SELECT *, weight / sum(weight) OVER (PARTITION BY week, language) AS share FROM per_stance
