@@ -251,7 +251,8 @@ class Store:
             connection.execute(query("delete_article_passages"))
             connection.unregister("batch_ids")
             if start == "link":
-                _insert(connection, "insert_mentions", to_arrow(MentionRecord, [m for r in results for m in r.mentions]))
+                mentions = [m for r in results for m in r.mentions]
+                _insert(connection, "insert_mentions", to_arrow(MentionRecord, mentions))
                 _insert(connection, "insert_entity_candidates",
                         to_arrow(CandidateRecord, [c for r in results for c in r.candidates]))
             if start in ("link", "relevance"):
