@@ -1,4 +1,14 @@
-"""Pure computation over article text: no SQL, no network."""
+"""Pure computation over text: no SQL, no network."""
 
 CODE_VERSION = "6"
-"""Raise when a change to the code changes what processing produces."""
+"""Raise when a change to the code changes what processing produces (every step is redone)."""
+
+STEP_CODE = {
+    "extract": CODE_VERSION,
+    "link": CODE_VERSION,
+    "relevance": CODE_VERSION,
+    "passages": CODE_VERSION,
+    "stances": CODE_VERSION,
+}
+"""Each step's code version: raise one when a change to that step's code changes what it produces
+(it and the steps after it are redone)."""

@@ -7,19 +7,16 @@ warehouse.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from crawlers.sources import load_sources
-from nlp import CODE_VERSION
 from nlp.charset import decode_html
 from nlp.dates import publication_date
 from nlp.extraction import Extracted, NoArticle, extract, is_long_enough
@@ -84,22 +81,6 @@ def require_models(settings: AnalyserSettings) -> None:
         require_pipeline(package)
 
 
-def nlp_version() -> str:
-    """The code version plus fingerprints of the knowledge, topic and language data.
-
-    Changing the knowledge base, the topic, the taxonomy or a language file (its terms,
-    extraction rules, segmenter ...) makes every page out of date, so ``veille process``
-    redoes them without ``--reprocess``.
-    """
-    digest = hashlib.sha1()
-    for package, name in (("nlp.entities", "kb.toml"), ("nlp.entities", "cues.toml"), ("nlp", "topic.toml"),
-                          ("nlp", "relevance.toml"), ("nlp.stances", "taxonomy.toml")):
-        digest.update(resources.files(package).joinpath(name).read_bytes())
-    for path in registry().files():
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return f"{CODE_VERSION}+{digest.hexdigest()[:10]}"
-
-
 class Analyser:
     """Loads the models once; ``analyse`` is then called page after page."""
 
@@ -107,6 +88,9 @@ class Analyser:
         use_extra(*settings.language_folders)
         self.settings = settings
         self.known_hashes = set(known_hashes)
+        self.stored_vectors: dict[str, np.ndarray] = {}
+        self.unsaved: list[EmbeddingRecord] = []
+        """Embeddings made outside any page (the topic's descriptions), for the caller to store."""
 
     def load(self) -> Analyser:
         """Load every model now, so that a missing one fails before the first page, not on it."""
@@ -148,12 +132,31 @@ class Analyser:
         return EntityMatcher(self.knowledge_base, self.settings.spacy_models, cache_dir=self.settings.cache_dir,
                              threads=self.settings.threads)
 
+    def description_hashes(self) -> list[str]:
+        """Text hashes of the topic's descriptions, whose embeddings relevance compares articles with."""
+        return [text_hash(d) for d in self._descriptions()]
+
+    def use_stored(self, vectors: Mapping[str, np.ndarray]) -> None:
+        """Embeddings stored before (text hash → vector, this encoder's): the topic's descriptions
+        found among them are not encoded again, so re-scoring stored articles loads no encoder."""
+        self.stored_vectors = dict(vectors)
+
+    def _descriptions(self) -> list[str]:
+        return [d for texts in self.topic.descriptions.values() for d in texts]
+
     @cached_property
     def relevance(self):
         from nlp.relevance import RelevanceScorer
 
-        descriptions = [d for texts in self.topic.descriptions.values() for d in texts]
-        return RelevanceScorer(self.topic, self.encoder.encode(descriptions), self.settings.relevance_threshold)
+        descriptions = self._descriptions()
+        hashes = [text_hash(d) for d in descriptions]
+        if all(h in self.stored_vectors for h in hashes):
+            vectors = np.stack([self.stored_vectors[h] for h in hashes])
+        else:
+            vectors = self.encoder.encode(descriptions)
+            self.unsaved += [EmbeddingRecord(h, self.encoder.model_id, np.asarray(v, dtype=np.float32))
+                             for h, v in zip(hashes, vectors)]
+        return RelevanceScorer(self.topic, vectors, self.settings.relevance_threshold)
 
     def analyse(self, page: PageRecord) -> ProcessedPage:
         if page.status >= 400:
@@ -185,30 +188,44 @@ class Analyser:
         return self._analyse_article(base, title)
 
     def _analyse_article(self, base: dict, title: str | None) -> ProcessedPage:
-        text, language, article_id = base["text"], base["language"], base["article_id"]
-        findings = self.matcher.analyse(text, language)
-        found = findings.mentions
-        mentions = [build(MentionRecord, m, article_id=article_id) for m in found]
-        candidates = [build(CandidateRecord, c, article_id=article_id, language=language) for c in findings.candidates]
-        entities = self.relevance.entities(((m.entity_id, m.start_char) for m in found), self.knowledge_base)
-        scored_text = _without_site_name(f"{title or ''}\n{text}", base["site_name"])
-        hits = self.relevance.hits(scored_text, language)
-        # The document embedding serves relevance and cross-language story links (which need
-        # a shared entity): an article that cannot pass the gate and names no entity needs none.
+        return self.redo(ArticleRecord(**base, relevance=0.0, relevant=False), "link")
+
+    def redo(self, article: ArticleRecord, start: str, mentions: Sequence[MentionRecord] = (),
+             document_vector: np.ndarray | None = None) -> ProcessedPage:
+        """The steps from ``start`` on (``link``, ``relevance`` or ``passages``) over an article,
+        reading what the steps before it stored: its text, its ``mentions`` (from ``relevance``
+        on), its relevance (for ``passages``) and its stored ``document_vector``, if any."""
+        article_id, text, language, title = article.article_id, article.text, article.language, article.title
+        if language not in registry().analysed:
+            return ProcessedPage(article_id, "article", None, article)
+        candidates: list[CandidateRecord] = []
         embeddings: list[EmbeddingRecord] = []
-        document_vector = None
-        if entities.any or self.relevance.can_be_relevant(hits, entities):
-            document_vector = self.encoder.encode([document_text(title, text)])[0]
-            embeddings.append(EmbeddingRecord(DOCUMENT_HASH_PREFIX + article_id, self.encoder.model_id,
-                                              document_vector))
-        relevance = self.relevance.score(scored_text, language, entities, document_vector, hits)
+        if start == "link":
+            findings = self.matcher.analyse(text, language)
+            mentions = [build(MentionRecord, m, article_id=article_id) for m in findings.mentions]
+            candidates = [build(CandidateRecord, c, article_id=article_id, language=language)
+                          for c in findings.candidates]
+        if start in ("link", "relevance"):
+            entities = self.relevance.entities(((m.entity_id, m.start_char) for m in mentions), self.knowledge_base)
+            scored_text = _without_site_name(f"{title or ''}\n{text}", article.site_name)
+            hits = self.relevance.hits(scored_text, language)
+            # The document embedding serves relevance and cross-language story links (which need
+            # a shared entity): an article that cannot pass the gate and names no entity needs none.
+            if entities.any or self.relevance.can_be_relevant(hits, entities):
+                if document_vector is None:
+                    document_vector = self.encoder.encode([document_text(title, text)])[0]
+                    embeddings.append(EmbeddingRecord(DOCUMENT_HASH_PREFIX + article_id, self.encoder.model_id,
+                                                      document_vector))
+            else:
+                document_vector = None
+            relevance = self.relevance.score(scored_text, language, entities, document_vector, hits)
+            article = replace(article, relevance=relevance.score, relevant=relevance.relevant,
+                              relevance_evidence=relevance.explanation())
         passages: list[PassageRecord] = []
-        if relevance.relevant:
+        if article.relevant:
             passages, passage_embeddings = self._passages(article_id, text, language)
             embeddings += passage_embeddings
-        article = ArticleRecord(**base, relevance=relevance.score, relevant=relevance.relevant,
-                                relevance_evidence=relevance.explanation())
-        return ProcessedPage(article_id, "article", None, article, mentions, passages, embeddings,
+        return ProcessedPage(article_id, "article", None, article, list(mentions), passages, embeddings,
                              candidates=candidates)
 
     def _passages(self, article_id: str, text: str, language: str):

@@ -4,7 +4,9 @@ Only passages not yet decided with the current embedding model are read;
 existing clusters keep their ids, labels and centroids, so a run after a
 night's crawl only places the new passages. Passages still waiting for an
 emergent cluster are tried again only together with new ones: a run with
-nothing new changes nothing.
+nothing new changes nothing. Articles whose stance assignment is not recorded at
+the ``stances`` step's current version (a stance added to the taxonomy, new
+thresholds) have their passages placed again as new.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 
 from core.config import Config
+from pipeline.analyse import AnalyserSettings
+from pipeline.steps import current_versions
 from warehouse.records import ClusterRecord, PassageStance
 from warehouse.rows import build
 from warehouse.store import Store
@@ -44,6 +48,10 @@ def cluster_stage(config: Config) -> ClusterSummary:
 
     store = Store(config.db)
     store.migrate()
+    version = current_versions(AnalyserSettings.from_config(config))["stances"]
+    stale = store.stale_stance_articles(version)
+    if stale:
+        store.reset_stances(stale)
     encoder = load_encoder(config.models.embedding, config.models.cache_dir)
     model_id = encoder.model_id
     thresholds = Thresholds.load(model_id)  # an UncalibratedModelError for a model never calibrated
@@ -64,6 +72,8 @@ def cluster_stage(config: Config) -> ClusterSummary:
     if stances or not store.clusters(model_id):
         store.save_clustering(records, stances, model_id)
         store.refresh_summaries()
+    if stale:
+        store.record_steps(stale, "stances", version)
     assigned = sum(a.cluster_id is not None for a in result.assignments)
     populated = [c for c in result.clusters if c.size > 0]
     return ClusterSummary(

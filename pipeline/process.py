@@ -1,4 +1,9 @@
-"""The process stage: pages not yet processed at the current nlp_version → articles.
+"""The process stage: pages → articles, by step (see ``pipeline.steps``).
+
+A page whose extraction is out of date (or never done) is processed whole.
+An article whose extraction is current but a later step is not is taken up from
+that step, reading what the steps before it stored: a new alias re-links the
+stored article texts without reading a page again.
 
 Workers (a process pool, one per core by default) extract and analyse pages;
 the main process is the single writer, one transaction per batch. It loads no
@@ -24,10 +29,11 @@ from nlp.errors import ModelUnavailableError
 from core.config import Config
 from core.errors import VeilleError
 from core.progress import Progress
-from pipeline.analyse import Analyser, AnalyserSettings, nlp_version, require_models
+from pipeline.analyse import Analyser, AnalyserSettings, require_models
+from pipeline.steps import PROCESS_STEPS, current_versions
 from warehouse.records import AliasRecord, EntityRecord, PageRecord, ProcessedPage
 from warehouse.rows import build
-from warehouse.store import EPOCH, Store
+from warehouse.store import DOCUMENT_HASH_PREFIX, EPOCH, Store
 
 log = logging.getLogger("veille.process")
 
@@ -44,12 +50,18 @@ class ProcessSummary:
     passages: int = 0
     stories: int = 0
     no_article: Counter = field(default_factory=Counter)
+    redone: Counter = field(default_factory=Counter)
+    """Stored articles taken up from a later step than extraction, by that step."""
 
     def line(self) -> str:
         skipped = ", ".join(f"{reason} {n}" for reason, n in self.no_article.most_common()) or "none"
-        return (f"process: {self.pages} pages → {self.articles} articles ({self.relevant} relevant), "
+        line = (f"process: {self.pages} pages → {self.articles} articles ({self.relevant} relevant), "
                 f"{self.mentions} mentions, {self.passages} stance passages, {self.stories} stories; "
                 f"no article: {skipped}")
+        if self.redone:
+            line += "; redone from " + ", ".join(f"{step} {self.redone[step]}" for step in PROCESS_STEPS
+                                                if self.redone[step])
+        return line
 
 
 def _init_worker(settings: AnalyserSettings, known_hashes: frozenset[str]) -> None:
@@ -102,18 +114,20 @@ def process_stage(config: Config, *, reprocess: bool = False) -> ProcessSummary:
     require_models(settings)
     store = Store(config.db)
     store.migrate()
-    version = nlp_version()
+    versions = {step: version for step, version in current_versions(settings).items() if step in PROCESS_STEPS}
     since = datetime.now(timezone.utc) if reprocess else EPOCH
     sync_knowledge_base(store)
     model_id = encoder_id(settings.embedding, settings.cache_dir)
     known_hashes = frozenset(store.embedding_hashes(model_id))
-    page_ids = store.page_ids_to_process(version, since)
+    plan = store.step_plan(versions, since)
+    page_ids = [page_id for page_id, first, _ in plan if first == 0]
     batch_size = config.process.batch_size
     batches = [page_ids[start: start + batch_size] for start in range(0, len(page_ids), batch_size)]
     summary = ProcessSummary()
+    analyser: Analyser | None = None
     with Progress("process", len(page_ids), unit="pages") as progress:
         def write(results: list[ProcessedPage]) -> None:
-            store.save_processed(results, version)
+            store.save_processed(results, versions["extract"], versions)
             _tally(summary, results)
             progress.advance(len(results))
 
@@ -124,10 +138,36 @@ def process_stage(config: Config, *, reprocess: bool = False) -> ProcessSummary:
             analyser = Analyser(settings, known_hashes)
             for pages in _pages_by_batch(store, batches):
                 write([_analyse_safely(analyser, page) for page in pages])
-    if summary.pages or reprocess:
+    later = {step: [page_id for page_id, first, _ in plan if first == ordinal]
+             for ordinal, step in enumerate(PROCESS_STEPS) if ordinal > 0}
+    if any(later.values()):
+        analyser = analyser or Analyser(settings, known_hashes)
+        _redo_steps(store, analyser, later, versions, model_id, batch_size, summary)
+    if analyser is not None and analyser.unsaved:
+        store.save_embeddings(analyser.unsaved)
+    if summary.pages or summary.redone or reprocess:
         summary.stories = group_stories(store, model_id)
         store.refresh_summaries(model_id)
     return summary
+
+
+def _redo_steps(store: Store, analyser: Analyser, later: dict[str, list[str]], versions: dict[str, str],
+                model_id: str, batch_size: int, summary: ProcessSummary) -> None:
+    """Take stored articles up from a later step than extraction, batch by batch, in this process."""
+    analyser.use_stored(store.embeddings(analyser.description_hashes(), model_id))
+    with Progress("process: later steps", sum(map(len, later.values())), unit="articles") as progress:
+        for step, ids in later.items():
+            for start in range(0, len(ids), batch_size):
+                batch = ids[start: start + batch_size]
+                articles = store.articles(batch)
+                mentions = store.mentions(batch) if step != "link" else {}
+                vectors = store.embeddings([DOCUMENT_HASH_PREFIX + i for i in batch], model_id)
+                results = [analyser.redo(a, step, mentions.get(a.article_id, ()),
+                                         vectors.get(DOCUMENT_HASH_PREFIX + a.article_id))
+                           for a in articles]
+                store.save_redone(results, step, versions)
+                summary.redone[step] += len(results)
+                progress.advance(len(results))
 
 
 def _pages_by_batch(store: Store, batches: Sequence[Sequence[str]]) -> Iterator[list[PageRecord]]:

@@ -1,4 +1,5 @@
-"""``veille status``: the jobs' last runs, each source's health, the warehouse's size and freshness."""
+"""``veille status``: the jobs' last runs, each source's health, the warehouse's size and freshness,
+and how many articles each processing step holds current."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ class Status:
     crawl: dict[str, Any] | None
     sources: list[dict[str, Any]]
     freshness: dict[str, Any]
+    steps: list[dict[str, Any]]
 
     def problems(self) -> list[str]:
         """What ``--check`` reports: jobs whose latest run did not succeed, sources failing for long."""
@@ -39,13 +41,15 @@ class Status:
 
     def as_dict(self) -> dict[str, Any]:
         return {"warehouse": {"path": str(self.db), "size_bytes": self.size_bytes, **self.freshness},
-                "jobs": self.jobs, "last_crawl": self.crawl, "sources": self.sources, "problems": self.problems()}
+                "jobs": self.jobs, "last_crawl": self.crawl, "sources": self.sources, "steps": self.steps,
+                "problems": self.problems()}
 
 
 def gather_status(config: Config) -> Status:
     """Read everything ``veille status`` shows; sources in the registry never crawled are listed too."""
     from crawlers.sources import SourceRegistryError, load_sources
-    from pipeline.analyse import nlp_version
+    from pipeline.analyse import AnalyserSettings
+    from pipeline.steps import current_versions
     from warehouse.db import WarehouseError
     from warehouse.store import Store
 
@@ -62,13 +66,35 @@ def gather_status(config: Config) -> Status:
              "last_error_at": None}
     sources = list(health.values()) + [{"source": name, **never} for name in registered if name not in health]
     crawl = store.fetch("status_crawl")
-    version = nlp_version()
+    versions = current_versions(AnalyserSettings.from_config(config))
+    version = versions["extract"]
     freshness = {**store.fetch("status_freshness")[0], "nlp_version": version,
                  "to_process": store.count_pages_to_process(version)}
+    steps = step_currency(store, versions)
     size = sum(path.stat().st_size for path in (config.db, config.db.with_name(config.db.name + ".wal"))
                if path.exists())
     return Status(config.db.absolute(), size, store.fetch("status_jobs", {"runs": RUNS_PER_JOB}),
-                  crawl[0] if crawl else None, sources, freshness)
+                  crawl[0] if crawl else None, sources, freshness, steps)
+
+
+def step_currency(store, versions: dict[str, str]) -> list[dict[str, Any]]:
+    """Per step: its version, how many pages (extraction) or articles (the later steps) are
+    current, and how many the next run would redo (a step redone redoes the steps after it)."""
+    from pipeline.steps import PROCESS_STEPS
+
+    process_versions = {step: versions[step] for step in PROCESS_STEPS}
+    plan = store.step_plan(process_versions)
+    counts = store.fetch("step_counts")[0]
+    rows = []
+    for ordinal, step in enumerate(PROCESS_STEPS):
+        redo = sum(1 for _, first, article in plan if first <= ordinal and (ordinal == 0 or article))
+        total = counts["pages"] if ordinal == 0 else counts["articles"]
+        rows.append({"step": step, "version": versions[step], "unit": "pages" if ordinal == 0 else "articles",
+                     "current": total - redo, "to_redo": redo})
+    stale = len(store.stale_stance_articles(versions["stances"]))
+    rows.append({"step": "stances", "version": versions["stances"], "unit": "articles",
+                 "current": counts["with_passages"] - stale, "to_redo": stale})
+    return rows
 
 
 def _when(value: datetime | None) -> str:
@@ -122,4 +148,8 @@ def status_lines(status: Status) -> list[str]:
                  f"{_when(fresh['last_published'])}")
     lines.append(f"  last digest: {fresh['last_digest_week'] or 'none'}"
                  + (f", sent {_when(fresh['last_digest_sent'])}" if fresh["last_digest_sent"] else ""))
+    lines.append("steps (current / a run would redo):")
+    for step in status.steps:
+        lines.append(f"  {step['step']:10} {step['current']:>7} current {step['unit']:8} {step['to_redo']:>7} to redo"
+                     f"   version {step['version']}")
     return lines

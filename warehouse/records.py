@@ -139,6 +139,18 @@ class PageOutcome:
 
 
 @dataclass(frozen=True)
+class StepRecord:
+    """At which version one processing step was last done for one page (see 040_steps.sql)."""
+
+    TABLE: ClassVar[str] = "page_steps"
+
+    page_id: str
+    step: str
+    version: str
+    done_at: datetime
+
+
+@dataclass(frozen=True)
 class ArticleRecord:
     TABLE: ClassVar[str] = "articles"
 

@@ -39,12 +39,15 @@ from warehouse.records import (
     PassageStance,
     ProcessedPage,
     SourceAttempt,
+    StepRecord,
     StoryRow,
 )
 from warehouse.rows import build, from_row, to_arrow
 from warehouse.sqlfiles import query
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+REDONE_STEPS = ("link", "relevance", "passages")
+"""The process steps that can be redone over a stored article, in order."""
 DOCUMENT_HASH_PREFIX = "doc:"
 """Key prefix of an article's document embedding in ``embeddings``."""
 
@@ -208,9 +211,85 @@ class Store:
             rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
         return [from_row(PageRecord, row) for row in rows]
 
-    def save_processed(self, results: Sequence[ProcessedPage], nlp_version: str) -> None:
-        """Replace everything derived from these pages, in one transaction."""
+    def step_plan(self, versions: dict[str, str], since: datetime = EPOCH) -> list[tuple[str, int, bool]]:
+        """(page id, ordinal of its first step to redo, whether it holds an article) for each page
+        with a step of ``versions`` (in order, extraction first) to redo."""
+        current = pa.table({"step": list(versions), "version": list(versions.values()),
+                            "ordinal": list(range(len(versions)))})
+        with self._read() as connection:
+            connection.register("current_steps", current)
+            rows = connection.execute(query("step_plan"), {"since": since}).fetchall()
+        return [(page_id, first, article) for page_id, first, article in rows]
+
+    def articles(self, article_ids: Sequence[str]) -> list[ArticleRecord]:
+        with self._read() as connection:
+            cursor = connection.execute(query("articles_by_id"), {"ids": list(article_ids)})
+            columns = [d[0] for d in cursor.description]
+            return [from_row(ArticleRecord, dict(zip(columns, row))) for row in cursor.fetchall()]
+
+    def mentions(self, article_ids: Sequence[str]) -> dict[str, list[MentionRecord]]:
+        """The stored mentions of these articles, by article, in text order."""
+        found: dict[str, list[MentionRecord]] = {article_id: [] for article_id in article_ids}
+        with self._read() as connection:
+            cursor = connection.execute(query("mentions_by_article"), {"ids": list(article_ids)})
+            columns = [d[0] for d in cursor.description]
+            for row in cursor.fetchall():
+                mention = from_row(MentionRecord, dict(zip(columns, row)))
+                found[mention.article_id].append(mention)
+        return found
+
+    def save_redone(self, results: Sequence[ProcessedPage], start: str, versions: dict[str, str]) -> None:
+        """Store what the steps from ``start`` on (``link``, ``relevance`` or ``passages``) made anew
+        of stored articles, in one transaction; what earlier steps stored stays as it is."""
+        ids = pa.table({"page_id": [r.page_id for r in results]})
+        redone = REDONE_STEPS[REDONE_STEPS.index(start):]
         now = _now()
+        records = [StepRecord(r.page_id, step, versions[step], now) for r in results for step in redone]
+        with self._write() as connection:
+            connection.register("batch_ids", ids)
+            if start == "link":
+                connection.execute(query("delete_article_links"))
+            connection.execute(query("delete_article_passages"))
+            connection.unregister("batch_ids")
+            if start == "link":
+                mentions = [m for r in results for m in r.mentions]
+                _insert(connection, "insert_mentions", to_arrow(MentionRecord, mentions))
+                _insert(connection, "insert_entity_candidates",
+                        to_arrow(CandidateRecord, [c for r in results for c in r.candidates]))
+            if start in ("link", "relevance"):
+                articles = [r.article for r in results if r.article is not None]
+                _insert(connection, "update_article_relevance", to_arrow(ArticleRecord, articles))
+            _insert(connection, "insert_passages", to_arrow(PassageRecord, [p for r in results for p in r.passages]))
+            self._insert_embeddings(connection, [e for r in results for e in r.embeddings])
+            _insert(connection, "insert_page_steps", to_arrow(StepRecord, records))
+
+    def stale_stance_articles(self, version: str) -> list[str]:
+        """Articles with stance passages whose assignment is not recorded at ``version``."""
+        return [row["article_id"] for row in self.fetch("stances_stale", {"version": version})]
+
+    def reset_stances(self, article_ids: Sequence[str]) -> None:
+        """Forget the stance decisions of these articles' passages: the cluster stage places them again."""
+        with self._write() as connection:
+            connection.register("batch_ids", pa.table({"page_id": list(article_ids)}))
+            connection.execute(query("reset_stances"))
+
+    def record_steps(self, page_ids: Sequence[str], step: str, version: str) -> None:
+        now = _now()
+        with self._write() as connection:
+            _insert(connection, "insert_page_steps",
+                    to_arrow(StepRecord, [StepRecord(page_id, step, version, now) for page_id in page_ids]))
+
+    def save_processed(self, results: Sequence[ProcessedPage], nlp_version: str,
+                       versions: dict[str, str] | None = None) -> None:
+        """Replace everything derived from these pages, in one transaction; ``versions`` are those
+        of the process steps done (all of them for an article, extraction alone for a page without one)."""
+        now = _now()
+        steps = [
+            StepRecord(r.page_id, step, version, now)
+            for r in results
+            for step, version in (versions or {}).items()
+            if r.article is not None or step == "extract"
+        ]
         ids = pa.table({"page_id": [r.page_id for r in results]})
         outcomes = [build(PageOutcome, r, nlp_version=nlp_version, processed_at=now) for r in results]
         articles = [
@@ -233,6 +312,7 @@ class Store:
             _insert(connection, "insert_entity_candidates", to_arrow(CandidateRecord, candidates))
             _insert(connection, "insert_passages", to_arrow(PassageRecord, passages))
             self._insert_embeddings(connection, embeddings)
+            _insert(connection, "insert_page_steps", to_arrow(StepRecord, steps))
 
     @staticmethod
     def _insert_embeddings(connection: duckdb.DuckDBPyConnection, embeddings: Sequence[EmbeddingRecord]) -> None:

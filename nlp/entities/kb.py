@@ -12,12 +12,13 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from core.errors import VeilleError
 from core.languages import registry
+
+DEFAULT_PATH = Path(__file__).with_name("kb.toml")
 
 KINDS = ("lab", "model")
 OPENNESS = ("open_weights", "open_source", "closed", "mixed")
@@ -85,11 +86,9 @@ class KnowledgeBase:
     @classmethod
     def load(cls, path: Path | None = None) -> KnowledgeBase:
         """Read and check a knowledge base file (default: the packaged ``kb.toml``)."""
-        if path is None:
-            resource = resources.files(__package__).joinpath("kb.toml")
-            origin, text = "kb.toml", resource.read_text(encoding="utf-8")
-        else:
-            origin, text = str(path), Path(path).read_text(encoding="utf-8")
+        path = Path(path) if path is not None else DEFAULT_PATH
+        origin = "kb.toml" if path == DEFAULT_PATH else str(path)
+        text = path.read_text(encoding="utf-8")
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:

@@ -9,7 +9,8 @@ import pytest
 
 from core import languages
 from core.config import load_config
-from pipeline.analyse import Analyser, AnalyserSettings, nlp_version
+from pipeline.analyse import Analyser, AnalyserSettings
+from pipeline.steps import StepInputs, step_versions
 from warehouse.records import PageRecord
 from warehouse.store import page_id_for
 
@@ -26,10 +27,12 @@ def german_config(tmp_path: Path, monkeypatch):
     languages.reset()
 
 
-def test_a_language_file_changes_the_data_version(german_config) -> None:
-    with_german = nlp_version()
+def test_a_language_file_changes_the_steps_versions(german_config) -> None:
+    inputs = StepInputs("an-encoder", {}, 0.5, {})
+    with_german = step_versions(inputs)
     languages.reset()
-    assert nlp_version() != with_german
+    without = step_versions(inputs)
+    assert all(with_german[step] != without[step] for step in with_german)
 
 
 @pytest.mark.slow  # loads the embedding model

@@ -16,7 +16,8 @@ import duckdb
 import pytest
 
 from core.config import load_config
-from pipeline.analyse import nlp_version
+from pipeline.analyse import AnalyserSettings
+from pipeline.steps import current_versions
 from pipeline.process import process_stage
 from warehouse.records import PageRecord
 from warehouse.store import Store, page_id_for
@@ -81,7 +82,8 @@ def test_only_new_or_out_of_date_pages_are_processed(db, monkeypatch):
     assert process_stage(config).pages == 3  # only the new ones
     assert process_stage(config, reprocess=True).pages == 9  # everything again
     assert process_stage(config).pages == 0
-    monkeypatch.setattr("pipeline.process.nlp_version", lambda: "a later version")
+    later = {**current_versions(AnalyserSettings.from_config(config)), "extract": "a later version"}
+    monkeypatch.setattr("pipeline.process.current_versions", lambda settings: later)
     assert process_stage(config).pages == 9  # out of date
     assert {v for (v,) in rows(db, "SELECT DISTINCT nlp_version FROM articles")} == {"a later version"}
     checks = consistency(db)
@@ -110,7 +112,7 @@ def test_a_run_killed_mid_batch_leaves_no_half_article_and_the_next_run_complete
     store.migrate()
     pages = demo_pages(copies=2)  # 88 pages, 22 batches of 4
     store.save_pages(pages)
-    version = nlp_version()
+    version = current_versions(AnalyserSettings.from_config(load_config(DATA / "small-batches.toml", db)))["extract"]
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     env.pop("VEILLE_DB", None)
     command = [sys.executable, "-m", "veille.cli", "--db", str(db), "--config", str(DATA / "small-batches.toml"),
@@ -251,7 +253,7 @@ def test_a_worker_killed_mid_run_stops_the_run_cleanly_and_the_next_run_complete
     store.migrate()
     pages = demo_pages(copies=2)  # 88 pages: 11 batches of 8, the pool path
     store.save_pages(pages)
-    version = nlp_version()
+    version = current_versions(AnalyserSettings.from_config(load_config(DATA / "small-batches.toml", db)))["extract"]
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     env.pop("VEILLE_DB", None)
     command = [sys.executable, "-m", "veille.cli", "--db", str(db), "--config", str(DATA / "two-workers.toml"),

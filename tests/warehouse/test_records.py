@@ -15,7 +15,8 @@ from warehouse.sqlfiles import query
 from warehouse.store import Store
 
 TABLES = {"pages", "page_outcomes", "articles", "mentions", "entity_candidate_mentions", "passages", "embeddings",
-          "entities", "entity_aliases", "stance_clusters", "passage_stances", "crawl_run_counts", "fetch_state", "backfill_files"}
+          "entities", "entity_aliases", "stance_clusters", "passage_stances", "crawl_run_counts", "fetch_state",
+          "backfill_files", "page_steps"}
 
 
 def _table_columns(path, table: str) -> dict[str, str]:

@@ -6,3 +6,4 @@ DELETE FROM passages WHERE article_id IN (SELECT page_id FROM batch_ids);
 DELETE FROM mentions WHERE article_id IN (SELECT page_id FROM batch_ids);
 DELETE FROM articles WHERE article_id IN (SELECT page_id FROM batch_ids);
 DELETE FROM page_outcomes WHERE page_id IN (SELECT page_id FROM batch_ids);
+DELETE FROM page_steps WHERE page_id IN (SELECT page_id FROM batch_ids);

@@ -1,0 +1,1 @@
+SELECT * FROM articles WHERE article_id IN (SELECT unnest($ids::VARCHAR[])) ORDER BY article_id;

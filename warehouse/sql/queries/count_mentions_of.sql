@@ -1,0 +1,1 @@
+SELECT count(*) FROM mentions WHERE entity_id = $entity_id;

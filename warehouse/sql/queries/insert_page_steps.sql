@@ -1,0 +1,1 @@
+INSERT OR REPLACE INTO page_steps BY NAME SELECT * FROM incoming;
