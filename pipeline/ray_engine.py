@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import socket
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -161,10 +162,14 @@ def _run(ray, store: Store, actors: list, batches: Sequence[Sequence[str]], nlp_
         except RayTaskError as error:  # the worker's own exception (a missing model, say), without Ray's wrapping
             raise error.cause from None
         in_flight -= 1
-        shards.write(shard_dir / f"{name}.parquet", table)
+        path = shard_dir / f"{name}.parquet"
+        shards.write(path, table)
+        size = path.stat().st_size
+        started = time.perf_counter()
         write(shards.from_table(table))
-        (shard_dir / f"{name}.parquet").unlink()
-        log.debug("shard %s loaded (%d pages)", name, table.num_rows)
+        path.unlink()
+        log.debug("shard %s loaded: %d pages, %d bytes, %.3f s", name, table.num_rows, size,
+                  time.perf_counter() - started)
 
     for ids in batches:
         if in_flight == 2 * len(actors):

@@ -223,7 +223,8 @@ def backfill(ctx: Context, archives: tuple[str, ...], source: str, batch_records
     registry, or a page that names both AI and the topic (its terms, the labs
     and models of the knowledge base), in a language of the watch. A killed run resumes where it
     stopped; a file read to its end is not read again. Run `veille process`
-    afterwards to analyse the new pages. The exit status is 1 when a file is
+    afterwards to analyse the new pages (`--engine ray` to do it on a Ray
+    cluster: backfill itself only stores). The exit status is 1 when a file is
     not a WARC archive.
 
     \b
