@@ -22,8 +22,8 @@ from pathlib import Path
 
 import tomlkit
 
-from bench.process_stage import FETCHED
 from bench.corpus import load_pages
+from bench.process_stage import FETCHED
 from core.config import load_config
 from pipeline.process import process_stage
 from warehouse.records import PageRecord

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from core.errors import VeilleError
-from pipeline.analyse import Analyser, AnalyserSettings
+from pipeline.analyse import AnalyserSettings
 from warehouse import shards
 from warehouse.records import ProcessedPage
 from warehouse.store import Store
@@ -125,7 +125,7 @@ def _start(options: RayOptions):
         import ray
     except ImportError:
         raise RayEngineError("the Ray engine needs ray: pip install 'ray==2.60.0'") from None
-    quiet = dict(log_to_driver=False, configure_logging=False, logging_level=logging.WARNING)
+    quiet = {"log_to_driver": False, "configure_logging": False, "logging_level": logging.WARNING}
     try:
         if options.address is not None:
             ray.init(address=options.address, namespace="veille", **quiet)
