@@ -128,10 +128,10 @@ def _start(options: RayOptions):
     quiet = {"log_to_driver": False, "configure_logging": False, "logging_level": logging.WARNING}
     try:
         if options.address is not None:
-            ray.init(address=options.address, namespace="veille", **quiet)
+            ray.init(address=options.address, **quiet)
         else:
             ray.init(num_cpus=options.cores, object_store_memory=OBJECT_STORE_BYTES, include_dashboard=False,
-                     namespace="veille", **quiet)
+                     **quiet)
     except (ConnectionError, RuntimeError, ValueError) as error:
         raise RayEngineError(f"cannot start Ray: {str(error).splitlines()[0]}") from None
     return ray
@@ -143,6 +143,7 @@ def _actors(ray, options: RayOptions, settings: AnalyserSettings, known_hashes: 
     # Each actor computes on its share of the cores: more threads would spin against each other.
     settings = replace(settings, threads=max(1, cpus // count))
     remote = ray.remote(num_cpus=1, max_restarts=-1, max_task_retries=-1)(_AnalyserActor)
+    # Named within this run's own namespace: two runs on one cluster do not meet.
     return [remote.options(name=f"analyser-{i}").remote(settings, known_hashes) for i in range(count)]
 
 

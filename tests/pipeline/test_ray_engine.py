@@ -85,7 +85,7 @@ class KillAnAnalyserOnce(logging.Handler):
         import ray
 
         if record.getMessage().startswith("shard ") and not self.killed_after:
-            ray.kill(ray.get_actor("analyser-0", namespace="veille"), no_restart=False)
+            ray.kill(ray.get_actor("analyser-0"), no_restart=False)
             self.killed_after = 1
 
 
