@@ -107,7 +107,9 @@ def sync_knowledge_base(store: Store) -> None:
     store.replace_entities(entities, [build(AliasRecord, a) for a in kb.aliases])
 
 
-def process_stage(config: Config, *, reprocess: bool = False) -> ProcessSummary:
+def process_stage(config: Config, *, reprocess: bool = False, engine: str = "local",
+                  address: str | None = None) -> ProcessSummary:
+    """Analyse the pages due, on the local pool or (``engine="ray"``) on a Ray cluster at ``address``."""
     from nlp.embeddings import encoder_id
 
     settings = AnalyserSettings.from_config(config)
@@ -131,8 +133,14 @@ def process_stage(config: Config, *, reprocess: bool = False) -> ProcessSummary:
             _tally(summary, results)
             progress.advance(len(results))
 
+        if engine == "ray":
+            from pipeline.ray_engine import SHARD_FOLDER, RayOptions, process_on_ray
+
+            options = RayOptions(address, config.data_dir / SHARD_FOLDER, config.process.workers, _usable_cores())
+            every_version = " ".join(f"{step}={version}" for step, version in sorted(versions.items()))
+            process_on_ray(store, page_ids, batch_size, settings, known_hashes, every_version, options, write)
         # A pool pays for loading the models in every worker: worth it beyond two batches.
-        if config.process.workers > 1 and len(batches) > 2:
+        elif config.process.workers > 1 and len(batches) > 2:
             _process_in_pool(store, batches, settings, known_hashes, config.process.workers, write)
         elif batches:
             analyser = Analyser(settings, known_hashes)

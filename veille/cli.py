@@ -153,18 +153,30 @@ def crawl(ctx: Context, source_names: tuple[str, ...], sources_file: Path | None
 
 @main.command()
 @click.option("--reprocess", is_flag=True, help="Redo every page, not only new or out-of-date ones.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="Where pages are analysed: this machine's process pool, or a Ray cluster.")
+@click.option("--address", metavar="HOST:PORT",
+              help="The head node of a running Ray cluster (with --engine ray); without it a local one is started.")
 @pass_context
-def process(ctx: Context, reprocess: bool) -> None:
+def process(ctx: Context, reprocess: bool, engine: str, address: str | None) -> None:
     """Extract articles from stored pages; find languages, relevance, stories, entities, passages.
+
+    With --engine ray the analysis runs on Ray actors that keep their models
+    loaded; results come back as Parquet shards that this process alone loads
+    into the warehouse (a rerun after a failure loads nothing twice).
 
     \b
     Examples:
       veille process
       veille process --reprocess
+      veille process --engine ray
+      veille process --engine ray --address 10.0.0.5:6379
     """
     from pipeline.process import process_stage
 
-    click.echo(process_stage(ctx.config, reprocess=reprocess).line())
+    if address is not None and engine != "ray":
+        raise click.UsageError("--address goes with --engine ray")
+    click.echo(process_stage(ctx.config, reprocess=reprocess, engine=engine, address=address).line())
 
 
 @main.command()
@@ -182,7 +194,8 @@ def backfill(ctx: Context, archives: tuple[str, ...], source: str, batch_records
     registry, or a page that names both AI and the topic (its terms, the labs
     and models of the knowledge base), in a language of the watch. A killed run resumes where it
     stopped; a file read to its end is not read again. Run `veille process`
-    afterwards to analyse the new pages. The exit status is 1 when a file is
+    afterwards to analyse the new pages (`--engine ray` to do it on a Ray
+    cluster: backfill itself only stores). The exit status is 1 when a file is
     not a WARC archive.
 
     \b
