@@ -76,8 +76,9 @@ NO_RULES = LanguageRules()
 
 
 def _bare(line: str) -> str:
-    """A heading without spaces, list marks and the punctuation around it (「相關新聞：」, ▶ 延伸閱讀)."""
-    return re.sub(r"[\s\-–—|｜:：>》▶►●■◆★☆·•【】\[\]（）()「」『』]+", "", line)
+    """A heading without spaces, list marks and the punctuation around it (「相關新聞：」, ▶ 延伸閱讀,
+    a table cell's escaped bar: | \\| 回复线索： |)."""
+    return re.sub(r"[\s\-–—|｜\\:：>》▶►●■◆★☆·•【】\[\]（）()「」『』]+", "", line)
 
 
 def _compile(language: str, key: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
