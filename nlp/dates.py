@@ -88,9 +88,10 @@ def byline_date(head_text: str, language: str | None, fetched_at: datetime,
 
     A date introduced as an update ("Mis à jour le …", "Updated …") is skipped;
     one introduced as the publication date (发布时间：, « Publié le », "Posted")
-    comes before any other; with ``labelled_only``, no other is taken. With the outlet's ``zone`` (Chinese pages), dates
-    are read by ``nlp.chinese_dates``: Republic of China years, relative
-    times, and a time of day kept in that zone.
+    comes before any other; with ``labelled_only``, no other is taken. With
+    the outlet's ``zone`` (Chinese pages), dates are read by
+    ``nlp.chinese_dates``: Republic of China years, relative times, and a time
+    of day kept in that zone.
     """
     candidates: list[tuple[bool, int, datetime]] = []
     words = _words(registry())
@@ -191,8 +192,9 @@ def publication_date(
         written,
         hint if hint is not None and hint <= fetched_at else None,
         _closing_date(tail_text, fetched_at, zone) if zone is not None and tail_text else None,
-        labelled_date(html, language, fetched_at, zone) if zone is not None and html else None,
     ):
         if found is not None:
             return found
+    if zone is not None and html and (labelled := labelled_date(html, language, fetched_at, zone)) is not None:
+        return labelled
     return guessed_date(html, fetched_at) if html else None
