@@ -24,7 +24,9 @@ _SPACE = re.compile(r"\s+")
 _WORD_CHARACTER = re.compile(rf"{UNSPACED}|[^\W\d_]+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[。！？；…!?;]|[.](?:\s|$)")
 _LIST_MARK = re.compile(r"^(?:[-*•·|]\s|\|)")
+_CELL = re.compile(r"(?<!\\)\|")
 PROSE_MIN_WORDS = 20
+CELL_SENTENCES = 2
 DENSER_SHARE = (0.3, 0.95)  # the density reading's length against trafilatura's, to be taken instead
 DENSER_CONTAINED = 0.9  # the share of its characters that trafilatura's text holds too
 
@@ -37,16 +39,24 @@ def is_prose(line: str) -> bool:
     return len(_WORD_CHARACTER.findall(stripped)) >= PROSE_MIN_WORDS and bool(_SENTENCE_END.search(stripped))
 
 
+def holds_prose(line: str) -> bool:
+    """Prose, or a table row one of whose cells is prose of a few sentences (the body of a
+    table-layout page; a sidebar's one-sentence notice is not)."""
+    return is_prose(line) or line.lstrip().startswith("|") and any(
+        is_prose(cell) and len(_SENTENCE_END.findall(cell)) >= CELL_SENTENCES for cell in _CELL.split(line))
+
+
 def _key(line: str) -> str:
     return _SPACE.sub("", line)
 
 
 def remove_furniture(text: str, rules: LanguageRules) -> str:
-    """The lines that are not page furniture, up to a "related news" heading that follows prose."""
+    """The lines that are not page furniture, up to a "related news" heading that follows prose
+    (in a line of its own or in a table cell)."""
     kept: list[str] = []
     for line in text.split("\n"):
         if rules.is_end_heading(line):
-            if any(is_prose(k) for k in kept):
+            if any(holds_prose(k) for k in kept):
                 break
             continue
         if not rules.is_boilerplate(line):

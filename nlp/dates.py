@@ -4,8 +4,9 @@ Order of trust: dates the page states in its markup (``article:published_time``,
 JSON-LD, ``<time>``; htmldate without guessing), then a date written in the
 byline near the headline (« publié le 12 novembre 2026 », 2026年3月12日,
 民國113年3月12日, 3小时前, "November 12, 2026"), then the date a feed or news
-sitemap gave, then (Chinese pages) a date that closes the text, then
-htmldate's broader search. A date after the fetch time is never taken.
+sitemap gave, then (Chinese pages) a date that closes the text or one the page
+labels as its publication date anywhere (本贴由…于, 发布时间：), then htmldate's
+broader search. A date after the fetch time is never taken.
 """
 
 from __future__ import annotations
@@ -42,17 +43,20 @@ class _Words:
 @cache
 def _words(languages: Registry) -> _Words:
     """Each language's ``[dates]``: ``byline_patterns`` (the date in the first group, ``{months}``
-    standing for its ``months``), and the ``published`` and ``updated`` words before a date."""
-    patterns, updated, published = [], [], []
+    standing for its ``months``), the ``published`` and ``updated`` words before a date, and
+    ``published_patterns`` (regular expressions) for a publication label with a name inside."""
+    patterns, updated, published, published_patterns = [], [], [], []
     for spec in languages:
         months = spec.dates.get("months", "")
         patterns += [re.compile(p.replace("{months}", months)) for p in spec.dates.get("byline_patterns", [])]
         updated += spec.dates.get("updated", [])
         published += spec.dates.get("published", [])
+        published_patterns += spec.dates.get("published_patterns", [])
+    labels = "|".join([_alternatives(published), *published_patterns])
     return _Words(
         patterns=(*_YEAR_MONTH_DAY, *patterns, _DAY_MONTH_YEAR),
         updated=re.compile(rf"({_alternatives(updated)})[^0-9]{{0,20}}$", re.IGNORECASE),
-        published=re.compile(rf"({_alternatives(published)})[\s:：]{{0,4}}$", re.IGNORECASE),
+        published=re.compile(rf"({labels})[\s:：]{{0,4}}$", re.IGNORECASE),
     )
 
 
@@ -79,22 +83,25 @@ def guessed_date(html: str, fetched_at: datetime) -> datetime | None:
 
 
 def byline_date(head_text: str, language: str | None, fetched_at: datetime,
-                zone: ZoneInfo | None = None) -> datetime | None:
+                zone: ZoneInfo | None = None, labelled_only: bool = False) -> datetime | None:
     """The first publication date written near the top of the article text.
 
     A date introduced as an update ("Mis à jour le …", "Updated …") is skipped;
     one introduced as the publication date (发布时间：, « Publié le », "Posted")
-    comes before any other. With the outlet's ``zone`` (Chinese pages), dates
-    are read by ``nlp.chinese_dates``: Republic of China years, relative
-    times, and a time of day kept in that zone.
+    comes before any other; with ``labelled_only``, no other is taken. With
+    the outlet's ``zone`` (Chinese pages), dates are read by
+    ``nlp.chinese_dates``: Republic of China years, relative times, and a time
+    of day kept in that zone.
     """
     candidates: list[tuple[bool, int, datetime]] = []
     words = _words(registry())
 
     def consider(start: int, parsed: datetime | None) -> None:
         before = head_text[max(0, start - 30): start]
-        if parsed is not None and parsed <= fetched_at and not words.updated.search(before):
-            candidates.append((not words.published.search(before), start, parsed))
+        labelled = bool(words.published.search(before))
+        if parsed is not None and parsed <= fetched_at and not words.updated.search(before) \
+                and (labelled or not labelled_only):
+            candidates.append((not labelled, start, parsed))
 
     if zone is not None:
         for found in written_dates(head_text, zone, fetched_at):
@@ -115,6 +122,17 @@ def _closing_date(tail_text: str, fetched_at: datetime, zone: ZoneInfo) -> datet
         return written[-1]
     issue = issue_date(tail_text)
     return issue if issue is not None and issue <= fetched_at else None
+
+
+_SCRIPTS = re.compile(r"(?is)<(script|style)\b.*?</\1>|<!--.*?-->")
+_TAGS = re.compile(r"<[^>]+>|&nbsp;")
+
+
+def labelled_date(html: str, language: str | None, fetched_at: datetime, zone: ZoneInfo) -> datetime | None:
+    """The first date on the page that a publication label introduces (a forum's 本贴由 X 于 …,
+    发布时间：… outside the text trafilatura kept)."""
+    text = _TAGS.sub(" ", _SCRIPTS.sub(" ", html))
+    return byline_date(text, language, fetched_at, zone, labelled_only=True)
 
 
 def _parse(match: re.Match[str], language: str | None) -> datetime | None:
@@ -159,7 +177,7 @@ def publication_date(
     day with its time in the outlet's zone (``url`` tells Taipei and Hong Kong
     from Beijing), the byline's time is kept; where the markup's day is that
     time's day in UTC, the byline's local day wins. For Chinese pages a date
-    closing ``tail_text`` comes before the broad search.
+    closing ``tail_text``, then one the page labels as published, come before the broad search.
     """
     if markup_time is not None and markup_time <= fetched_at:
         return markup_time.astimezone(timezone.utc)
@@ -177,4 +195,6 @@ def publication_date(
     ):
         if found is not None:
             return found
+    if zone is not None and html and (labelled := labelled_date(html, language, fetched_at, zone)) is not None:
+        return labelled
     return guessed_date(html, fetched_at) if html else None

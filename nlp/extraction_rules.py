@@ -12,6 +12,8 @@ density_pass: read the page a third time by text density (nlp/density.py) and
   take that reading where it is the same text less some lines.
 end_headings: a line that is only one of these headings ends the article (the
   rest is related links, recommendations, comments).
+end_lines: a line that matches one ends the article, as an end heading does: a forum
+  post's footer, after which the replies follow.
 drop_lines: a line that matches is not article text, wherever it stands.
 byline_patterns: a byline in the text's head ("By Jane Doe"), its first group the name.
 byline_prefixes: words before the name in an author field ("by", "par"); taken off.
@@ -35,9 +37,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from core.errors import VeilleError
 from core.languages import Registry, registry
 
-_KEYS = {"timezone", "timezones_by_domain", "precision_pass", "density_pass", "end_headings", "drop_lines",
-         "byline_patterns", "byline_prefixes", "author_months", "not_authors", "byline_roles", "not_names",
-         "title_separators", "outlet_words"}
+_KEYS = {"timezone", "timezones_by_domain", "precision_pass", "density_pass", "end_headings", "end_lines",
+         "drop_lines", "byline_patterns", "byline_prefixes", "author_months", "not_authors", "byline_roles",
+         "not_names", "title_separators", "outlet_words"}
 
 
 class ExtractionRulesError(VeilleError):
@@ -51,6 +53,7 @@ class LanguageRules:
     precision_pass: bool = False
     density_pass: bool = False
     end_headings: frozenset[str] = frozenset()
+    end_lines: tuple[re.Pattern[str], ...] = ()
     drop_lines: tuple[re.Pattern[str], ...] = ()
     byline_patterns: tuple[re.Pattern[str], ...] = ()
     byline_prefixes: tuple[str, ...] = ()
@@ -62,7 +65,8 @@ class LanguageRules:
     outlet_words: tuple[str, ...] = ()
 
     def is_end_heading(self, line: str) -> bool:
-        return _bare(line) in self.end_headings
+        stripped = line.strip()
+        return _bare(line) in self.end_headings or any(pattern.search(stripped) for pattern in self.end_lines)
 
     def is_boilerplate(self, line: str) -> bool:
         stripped = line.strip()
@@ -73,8 +77,9 @@ NO_RULES = LanguageRules()
 
 
 def _bare(line: str) -> str:
-    """A heading without spaces, list marks and the punctuation around it (「相關新聞：」, ▶ 延伸閱讀)."""
-    return re.sub(r"[\s\-–—|｜:：>》▶►●■◆★☆·•【】\[\]（）()「」『』]+", "", line)
+    """A heading without spaces, list marks and the punctuation around it (「相關新聞：」, ▶ 延伸閱讀,
+    a table cell's escaped bar: | \\| 回复线索： |)."""
+    return re.sub(r"[\s\-–—|｜\\:：>》▶►●■◆★☆·•【】\[\]（）()「」『』]+", "", line)
 
 
 def _compile(language: str, key: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -108,6 +113,7 @@ def parse_rules(data: dict) -> dict[str, LanguageRules]:
             precision_pass=bool(section.get("precision_pass", False)),
             density_pass=bool(section.get("density_pass", False)),
             end_headings=frozenset(_bare(h) for h in section.get("end_headings", [])),
+            end_lines=tuple(_compile(language, "end_lines", p) for p in section.get("end_lines", [])),
             drop_lines=tuple(_compile(language, "drop_lines", p) for p in section.get("drop_lines", [])),
             # a name is told by its capitals: byline patterns keep their case
             byline_patterns=tuple(_compile(language, "byline_patterns", p, 0)

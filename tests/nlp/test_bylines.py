@@ -63,3 +63,20 @@ def test_a_malformed_rules_file_names_the_language_and_key():
         parse_rules({"zh": {"drop_line": []}})
     with pytest.raises(ExtractionRulesError, match="time zone"):
         parse_rules({"zh": {"timezone": "Asia/Nowhere"}})
+
+
+def test_a_forum_footer_ends_the_first_post_and_a_calendar_is_furniture():
+    from nlp.boilerplate import remove_furniture
+
+    text = "\n".join([
+        "不得不承认，如果没有张曼玉在戛纳封后，就很少有人会去关注《清洁》这部法国电影，这是一个事实。",
+        "〓 网易娱乐 周黎明留言板 发布时间 2005/05/18 14:47:54 by eforblue 〓",
+        "Re:《清洁》：很喜欢片中迷离的音乐，与城市的妖艳相衬托。",
+    ])
+    assert remove_furniture(text, ZH) == text.split("\n")[0]
+    # the footer inside a table row that also holds the post is no footer line
+    row = "| eforblue | " + text.replace("\n", " ") + " |"
+    assert remove_furniture(row, ZH) == row
+    calendar = "\n".join(["这是一篇博客文章的正文，讲的是播客热潮迅速蔓延的故事。", "| 一 | 二 | 三 | 四 | 五 | 六 | 日 | ",
+                          "|  |  |  |  | 1 | 2 | 3 | ", "| 4 | 5 | 6 | 7 | 8 | 9 | 10 | "])
+    assert remove_furniture(calendar, ZH) == calendar.split("\n")[0]

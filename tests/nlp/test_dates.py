@@ -95,3 +95,13 @@ def test_a_markup_time_with_its_offset_is_kept_as_that_moment():
     later = datetime.fromisoformat("2026-11-28T21:00:00+08:00")  # after the fetch: the day is still taken
     assert publication_date(None, date(2026, 11, 27), "", "zh", FETCHED, markup_time=later) == datetime(
         2026, 11, 27, tzinfo=timezone.utc)
+
+
+def test_a_date_the_page_labels_as_published_comes_before_the_broad_search():
+    # a forum post whose date stands in a footer outside the text trafilatura keeps
+    html = ("<html><body><p>更多帖子 2005年12月9日</p><div>所以爱是什么，爱是由接受的人决定的。</div>"
+            "<p><center>本贴由<b>大卫</b>于2005年8月12日16:12:21在〖心灵花园〗发表</center></p></body></html>")
+    found = publication_date(html, None, "所以爱是什么", "zh", FETCHED, url="http://bj3.netsh.com/bbs/5234.html")
+    assert found == datetime(2005, 8, 12, 16, 12, 21, tzinfo=ZoneInfo("Asia/Shanghai"))
+    # a date the page gives without a label is left to the broad search
+    assert byline_date("大卫 2005年8月12日", "zh", FETCHED, ZoneInfo("Asia/Shanghai"), labelled_only=True) is None
