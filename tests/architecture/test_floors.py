@@ -46,3 +46,24 @@ def test_the_checker_sees_an_upward_import(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from pipeline.process import process_stage\n", "utf-8")
     assert imported_packages(module) == {"pipeline"}
+
+
+def drawn_arrows() -> dict[str, set[str]]:
+    """The arrows of the diagram in docs/architecture.md: each package and the packages it imports."""
+    diagram = (ROOT / "docs" / "architecture.md").read_text("utf-8").split("```mermaid", 1)[1].split("```", 1)[0]
+    arrows: dict[str, set[str]] = {}
+    for line in diagram.splitlines():
+        if "-->" in line:
+            left, right = line.split("-->")
+            arrows[left.split("[")[0].strip()] = {name.strip() for name in right.split("&")}
+    return arrows
+
+
+def test_the_diagram_draws_the_imports_there_are():
+    floor_of = floors()
+    actual = {}
+    for package in floor_of:
+        names = set().union(*(imported_packages(p) for p in (ROOT / package).rglob("*.py")))
+        if imports := (names & set(floor_of)) - {package}:
+            actual[package] = imports
+    assert drawn_arrows() == actual
