@@ -134,11 +134,10 @@ def process_stage(config: Config, *, reprocess: bool = False, engine: str = "loc
             progress.advance(len(results))
 
         if engine == "ray":
-            from pipeline.ray_engine import SHARD_FOLDER, RayOptions, process_on_ray
+            from pipeline.ray_engine import SHARD_FOLDER, RayOptions, process_on_ray, run_version
 
             options = RayOptions(address, config.data_dir / SHARD_FOLDER, config.process.workers, _usable_cores())
-            every_version = " ".join(f"{step}={version}" for step, version in sorted(versions.items()))
-            process_on_ray(store, page_ids, batch_size, settings, known_hashes, every_version, options, write)
+            process_on_ray(store, page_ids, batch_size, settings, known_hashes, run_version(versions), options, write)
         # A pool pays for loading the models in every worker: worth it beyond two batches.
         elif config.process.workers > 1 and len(batches) > 2:
             _process_in_pool(store, batches, settings, known_hashes, config.process.workers, write)

@@ -22,7 +22,7 @@ import hashlib
 import logging
 import socket
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -64,6 +64,11 @@ class _AnalyserActor:
         from pipeline.process import _analyse_in_worker
 
         return batch_id, shards.to_table([_analyse_in_worker(page) for page in pages], nlp_version)
+
+
+def run_version(versions: Mapping[str, str]) -> str:
+    """One string for the versions of every process step: a shard made under any other is dropped."""
+    return " ".join(f"{step}={version}" for step, version in sorted(versions.items()))
 
 
 def batch_id(page_ids: Sequence[str], nlp_version: str) -> str:

@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 
 from core.config import load_config
-from pipeline.analyse import Analyser, AnalyserSettings, nlp_version
+from pipeline.analyse import Analyser, AnalyserSettings
 from pipeline.process import process_stage
-from pipeline.ray_engine import SHARD_FOLDER
+from pipeline.ray_engine import SHARD_FOLDER, run_version
+from pipeline.steps import PROCESS_STEPS, current_versions
 from tests.pipeline.test_process import consistency, demo_pages
 from warehouse import shards
 from warehouse.store import Store
@@ -129,15 +130,17 @@ def test_shards_left_by_a_killed_run_are_loaded_once_and_not_analysed_again(tmp_
     db = tmp_path / "veille.duckdb"
     store = warehouse_with_demo_pages(db)
     config = load_config(CONFIG, db)
-    analyser = Analyser(AnalyserSettings.from_config(config))
+    settings = AnalyserSettings.from_config(config)
+    analyser = Analyser(settings)
+    versions = {step: v for step, v in current_versions(settings).items() if step in PROCESS_STEPS}
     first, second = demo_pages()[:3], demo_pages()[3:6]
     folder = tmp_path / SHARD_FOLDER
     folder.mkdir()
-    loaded = shards.to_table([analyser.analyse(page) for page in first], nlp_version())
-    store.save_processed(shards.from_table(loaded), nlp_version())
+    loaded = shards.to_table([analyser.analyse(page) for page in first], run_version(versions))
+    store.save_processed(shards.from_table(loaded), versions["extract"], versions)
     shards.write(folder / "loaded-not-removed.parquet", loaded)
     shards.write(folder / "not-loaded.parquet",
-                 shards.to_table([analyser.analyse(page) for page in second], nlp_version()))
+                 shards.to_table([analyser.analyse(page) for page in second], run_version(versions)))
     shards.write(folder / "other-version.parquet", shards.to_table([analyser.analyse(first[0])], "0+old"))
     summary = process_stage(config, engine="ray")
     # 3 loaded again, 3 loaded, 38 analysed (47 if a shard's pages had been analysed too)
