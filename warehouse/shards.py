@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -26,36 +26,35 @@ from warehouse.records import (
     PassageRecord,
     ProcessedPage,
 )
+from warehouse.rows import VECTOR, columns, from_row, schema
 
 VERSION_KEY = b"veille.nlp_version"
 
-_ARTICLE = pa.struct([
-    ("article_id", pa.string()), ("url", pa.string()), ("source", pa.string()), ("title", pa.string()),
-    ("author", pa.string()), ("site_name", pa.string()), ("language", pa.string()), ("script", pa.string()),
-    ("published_at", pa.timestamp("us", tz="UTC")), ("fetched_at", pa.timestamp("us", tz="UTC")),
-    ("text", pa.string()), ("word_count", pa.int32()),
-    # float32 as in the warehouse's own columns: a shard loads to the very values a local run stores.
-    ("relevance", pa.float32()), ("relevant", pa.bool_()), ("minhash", pa.binary()),
-    ("relevance_evidence", pa.string()), ("published_offset", pa.int16()),
-])
-_MENTION = pa.struct([
-    ("article_id", pa.string()), ("entity_id", pa.string()), ("surface", pa.string()), ("start_char", pa.int32()),
-    ("end_char", pa.int32()), ("method", pa.string()), ("score", pa.float32()), ("sentence", pa.string()),
-])
-_PASSAGE = pa.struct([
-    ("passage_id", pa.string()), ("article_id", pa.string()), ("ordinal", pa.int32()), ("language", pa.string()),
-    ("text", pa.string()), ("text_hash", pa.string()), ("start_char", pa.int32()), ("end_char", pa.int32()),
-])
-_EMBEDDING = pa.struct([("text_hash", pa.string()), ("model_id", pa.string()), ("vector", pa.list_(pa.float32()))])
-_CANDIDATE = pa.struct([
-    ("article_id", pa.string()), ("name", pa.string()), ("surface", pa.string()), ("language", pa.string()),
-    ("start_char", pa.int32()), ("end_char", pa.int32()), ("sentence", pa.string()),
-])
+
+
+def _struct(record: type) -> pa.StructType:
+    """A record as a nested Arrow value, typed as its declaration stores it."""
+    return pa.struct(list(schema(record)))
+
+
 SCHEMA = pa.schema([
-    ("page_id", pa.string()), ("outcome", pa.string()), ("reason", pa.string()), ("article", _ARTICLE),
-    ("mentions", pa.list_(_MENTION)), ("passages", pa.list_(_PASSAGE)), ("embeddings", pa.list_(_EMBEDDING)),
-    ("candidates", pa.list_(_CANDIDATE)),
+    ("page_id", pa.string()), ("outcome", pa.string()), ("reason", pa.string()), ("article", _struct(ArticleRecord)),
+    ("mentions", pa.list_(_struct(MentionRecord))), ("passages", pa.list_(_struct(PassageRecord))),
+    ("embeddings", pa.list_(_struct(EmbeddingRecord))), ("candidates", pa.list_(_struct(CandidateRecord))),
 ])
+
+
+def _encoded(record: Any) -> dict[str, Any]:
+    """A record's values as its declaration stores them (JSON as text, vectors as lists of floats)."""
+    values = {}
+    for f in columns(type(record)):
+        value = getattr(record, f.name)
+        if value is not None and f.column is VECTOR:
+            value = np.asarray(value, np.float32).tolist()
+        elif value is not None and f.column.encode is not None:
+            value = f.column.encode(value)
+        values[f.name] = value
+    return values
 
 
 class ShardError(ValueError):
@@ -63,14 +62,13 @@ class ShardError(ValueError):
 
 
 def to_table(results: Sequence[ProcessedPage], nlp_version: str) -> pa.Table:
-    rows = []
-    for result in results:
-        row = asdict(result)
-        row["embeddings"] = [
-            {"text_hash": e.text_hash, "model_id": e.model_id, "vector": np.asarray(e.vector, np.float32).tolist()}
-            for e in result.embeddings
-        ]
-        rows.append(row)
+    rows = [
+        {"page_id": r.page_id, "outcome": r.outcome, "reason": r.reason,
+         "article": _encoded(r.article) if r.article is not None else None,
+         "mentions": [_encoded(m) for m in r.mentions], "passages": [_encoded(p) for p in r.passages],
+         "embeddings": [_encoded(e) for e in r.embeddings], "candidates": [_encoded(c) for c in r.candidates]}
+        for r in results
+    ]
     table = pa.Table.from_pylist(rows, schema=SCHEMA)
     return table.replace_schema_metadata({VERSION_KEY: nlp_version.encode()})
 
@@ -79,12 +77,11 @@ def from_table(table: pa.Table) -> list[ProcessedPage]:
     return [
         ProcessedPage(
             row["page_id"], row["outcome"], row["reason"],
-            ArticleRecord(**row["article"]) if row["article"] is not None else None,
-            [MentionRecord(**m) for m in row["mentions"]],
-            [PassageRecord(**p) for p in row["passages"]],
-            [EmbeddingRecord(e["text_hash"], e["model_id"], np.asarray(e["vector"], np.float32))
-             for e in row["embeddings"]],
-            [CandidateRecord(**c) for c in row["candidates"]],
+            from_row(ArticleRecord, row["article"]) if row["article"] is not None else None,
+            [from_row(MentionRecord, m) for m in row["mentions"]],
+            [from_row(PassageRecord, p) for p in row["passages"]],
+            [from_row(EmbeddingRecord, e) for e in row["embeddings"]],
+            [from_row(CandidateRecord, c) for c in row["candidates"]],
         )
         for row in table.to_pylist()
     ]

@@ -25,8 +25,8 @@ def sample() -> list[ProcessedPage]:
         article_id="a1", url="http://x.invalid/a1", source="demo", title="Titre", author=None, site_name="Site",
         language="fr", script=None, published_at=datetime(2026, 11, 20, 9, 30, tzinfo=PARIS),
         fetched_at=datetime(2026, 11, 28, tzinfo=timezone.utc), text="Mistral publie ses poids. 開源",
-        word_count=5, relevance=0.625, relevant=True, minhash=b"\x00\x01\xff", relevance_evidence='{"a": 1}',
-        published_offset=60,
+        word_count=5, relevance=0.625, relevant=True, minhash=b"\x00\x01\xff",
+        relevance_evidence={"terms": ["open weights"], "score": 0.5}, published_offset=60,
     )
     return [
         ProcessedPage(
