@@ -44,7 +44,7 @@ SCHEMA = pa.schema([
 ])
 
 
-def _encoded(record: Any) -> dict[str, Any]:
+def _encoded(record: object) -> dict[str, Any]:
     """A record's values as its declaration stores them (JSON as text, vectors as lists of floats)."""
     values = {}
     for f in columns(type(record)):
