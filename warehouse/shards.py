@@ -47,7 +47,8 @@ SCHEMA = pa.schema([
 def _encoded(record: object) -> dict[str, Any]:
     """A record's values as its declaration stores them (JSON as text, vectors as lists of floats)."""
     values = {}
-    for f in columns(type(record)):
+    kind: type = type(record)
+    for f in columns(kind):
         value = getattr(record, f.name)
         if value is not None and f.column is VECTOR:
             value = np.asarray(value, np.float32).tolist()
