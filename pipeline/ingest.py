@@ -133,7 +133,7 @@ def _became(row: dict | None) -> str:
     if row["outcome"] == "article":
         return f"article ({row['language']}, {'relevant' if row['relevant'] else 'not relevant'})"
     if row["reason"] == "too_short":
-        unspaced = " or ".join(spec.name for spec in registry() if not spec.spaced)
+        unspaced = " or ".join(sorted(spec.name for spec in registry() if not spec.spaced))
         return (f"no article: too short (veille keeps texts of at least {min_characters(False)} characters, "
                 f"{min_characters(True)} in {unspaced})")
     return f"no article: {row['reason']}"
