@@ -267,7 +267,7 @@ def test_a_worker_killed_mid_run_stops_the_run_cleanly_and_the_next_run_complete
             assert time.monotonic() < deadline, "the process stage wrote nothing in time"
             time.sleep(0.05)
         os.kill(_pool_workers(child.pid)[0], signal.SIGKILL)
-        _, stderr = child.communicate(timeout=120)
+        _, stderr = child.communicate(timeout=300)
     finally:
         if child.poll() is None:
             child.kill()
