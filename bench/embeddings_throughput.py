@@ -61,8 +61,7 @@ def corpus_articles(per_language: int, min_chars: int = 20, max_chars: int = 600
 
 def bare_model(analyser: Analyser) -> Callable[[list[str]], np.ndarray]:
     """The encode of the model under veille's wrapper."""
-    first = analyser.encoder.model[0]
-    use = getattr(first, "_use", None)
+    use = getattr(analyser.encoder, "use", None)
     if use is not None:
         return use.encode
     model = analyser.encoder.model  # any other sentence-transformers model: its own encode, no wrapper

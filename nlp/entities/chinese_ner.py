@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from nlp.segmentation import UNSPACED
 
-from .pipelines import ModelNotInstalledError, _pip_requirement
+from .installed import ModelNotInstalledError, _pip_requirement
 
 NAME_TAGS = frozenset({"ORG", "nz", "nw"})
 _HAN = re.compile(rf"^{UNSPACED}{{2,}}$")

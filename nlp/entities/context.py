@@ -21,13 +21,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc
 
 from core.languages import registry
 
 from .kb import KnowledgeBase
 from .patterns import HYPHEN, Tokenize, alias_pieces
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,16 @@ from bisect import bisect_left
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc, Span
 
 from core.languages import registry
 
 from .kb import alias_key
 from .patterns import HYPHEN, VERSION_REACH, Tokenize, alias_pieces, version_end
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
 
 MAX_NAME_WORDS = 2
 _GAP = r"[\s\-\u2010\u2011\uff0d]*"  # what may stand between two words of a cue in the raw text

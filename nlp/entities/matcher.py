@@ -21,22 +21,25 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from spacy.language import Language
-from spacy.pipeline import SpanRuler
-from spacy.tokens import Doc
 
 from .context import Candidate, ContextJudge, case_fits, load_cues
 from .discovery import CandidateName, Discoverer, load_discovery_cues
 from .focus import Focus, Focused
 from .fuzzy import FuzzyLinker
 from .kb import Alias, KnowledgeBase, alias_key
-from .patterns import HYPHEN, alias_pieces, compile_patterns, version_end
+from .patterns import HYPHEN, WORDS, alias_pieces, compile_patterns, version_end
+from .pieces import load_pieces, pieces_key, save_pieces
 from core.languages import registry
 from nlp.segmentation import UNSPACED, default_cache_dir
 
-from .pipelines import WORDS, ModelNotInstalledError, blank_pipeline, load_tokenizing_pipeline
+from .installed import ModelNotInstalledError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 __all__ = ["CandidateName", "EntityMatcher", "Findings", "Mention", "ModelNotInstalledError"]
 
@@ -89,6 +92,7 @@ class EntityMatcher:
         self.cache_dir = cache_dir or default_cache_dir()
         self.chinese_ner = chinese_ner
         self._matchers: dict[str, _LanguageMatcher] = {}
+        self._foci: dict[str, Focus] = {}
 
     def find(self, text: str, language: str) -> list[Mention]:
         return self.analyse(text, language).mentions
@@ -104,9 +108,12 @@ class EntityMatcher:
         """Mentions and candidate names in each text, in text order; an unsupported language gives none."""
         if language not in registry().analysed:
             return [Findings([], []) for _ in texts]
-        matcher = self._matcher(language)
         results = [Findings([], []) for _ in texts]
-        focused = [(index, kept) for index, text in enumerate(texts) if (kept := matcher.focus.focus(text))]
+        focus = self._focus(language)
+        focused = [(index, kept) for index, text in enumerate(texts) if (kept := focus.focus(text))]
+        if not focused:  # no name and no cue: spaCy and the pipeline need not even be loaded
+            return results
+        matcher = self._matcher(language)
         with matcher.vocabulary_zone(len(focused)):
             docs = matcher.nlp.pipe([kept.text for _, kept in focused], batch_size=batch_size)
             for (index, kept), doc in zip(focused, docs):
@@ -125,10 +132,28 @@ class EntityMatcher:
         """The spaCy package (or folder) that cuts the language's words; None for spaCy's blank language."""
         return self.models.get(language) or registry()[language].segmenter.spacy
 
+    def _focus(self, language: str) -> Focus:
+        """The paragraph focus, from the names' pieces kept on disk when they are there."""
+        if language in self._matchers:
+            return self._matchers[language].focus
+        if language not in self._foci:
+            pieces = load_pieces(self.cache_dir, self._pieces_key(language))
+            if pieces is None:
+                return self._matcher(language).focus
+            self._foci[language] = Focus(pieces, load_discovery_cues().words[language])
+        return self._foci[language]
+
+    def _pieces_key(self, language: str) -> str:
+        aliases = self.kb.aliases_in(registry()[language].alias_languages)
+        return pieces_key(language, self.package(language), [alias.alias for alias in aliases])
+
     def _matcher(self, language: str) -> _LanguageMatcher:
         if language not in self._matchers:
+            from .pipelines import blank_pipeline, load_tokenizing_pipeline
+
             spec = registry()[language]
             aliases = self.kb.aliases_in(spec.alias_languages)
+            key = self._pieces_key(language)
             if package := self.package(language):
                 nlp = load_tokenizing_pipeline(package)
             else:
@@ -140,7 +165,11 @@ class EntityMatcher:
                 from .chinese_ner import ChineseNer
 
                 ner = ChineseNer(threads=self.threads)
-            self._matchers[language] = _LanguageMatcher(self.kb, language, nlp, aliases, ner)
+            cut = load_pieces(self.cache_dir, key)
+            matcher = _LanguageMatcher(self.kb, language, nlp, aliases, ner, cut)
+            if cut is None:
+                save_pieces(self.cache_dir, key, matcher.pieces)
+            self._matchers[language] = matcher
         return self._matchers[language]
 
 
@@ -155,7 +184,9 @@ def _in_original(findings: Findings, kept: Focused) -> Findings:
 
 
 class _LanguageMatcher:
-    def __init__(self, kb: KnowledgeBase, language: str, nlp: Language, aliases: list[Alias], ner=None):
+    def __init__(self, kb: KnowledgeBase, language: str, nlp: Language, aliases: list[Alias], ner=None,
+                 pieces: list[list[str]] | None = None):
+        """``pieces``: each alias as ``nlp`` cuts it, when known already (kept on disk)."""
         self.kb = kb
         self.ner = ner
         self.nlp = nlp
@@ -174,9 +205,8 @@ class _LanguageMatcher:
             first=True,
             config={"spans_key": SPANS_KEY, "phrase_matcher_attr": "LOWER", "validate": False},
         )
-        assert isinstance(ruler, SpanRuler)  # add_pipe is declared to return any pipe
-        ruler.add_patterns(compile_patterns(aliases, tokenize))
-        self.pieces = [alias_pieces(alias.alias, tokenize) for alias in aliases]
+        self.pieces = pieces if pieces is not None else [alias_pieces(alias.alias, tokenize) for alias in aliases]
+        ruler.add_patterns(compile_patterns(aliases, self.pieces))
         cues = load_cues()
         self.judge = ContextJudge(kb, cues, language, tokenize)
         ambiguous = {alias for alias in aliases if kb.needs_context(alias)}

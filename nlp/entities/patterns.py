@@ -27,6 +27,8 @@ _MAX_TOGGLED_GAPS = 5
 VERSION_REACH = 3
 
 Tokenize = Callable[[str], list[str]]
+WORDS = "veille.words"
+"""Where both tokenizers (``nlp.entities.pipelines``) leave the list of a Doc's token texts."""
 
 
 def alias_pieces(alias: str, tokenize: Tokenize) -> list[str]:
@@ -68,11 +70,10 @@ def version_end(words: Sequence[str], end: int) -> int | None:
     return None
 
 
-def compile_patterns(aliases: Sequence[Alias], tokenize: Tokenize) -> list[dict[str, Any]]:
-    """SpanRuler phrase patterns for these aliases, labelled with the alias's index."""
+def compile_patterns(aliases: Sequence[Alias], cut: Sequence[Sequence[str]]) -> list[dict[str, Any]]:
+    """SpanRuler phrase patterns for these aliases (``cut``: each one's pieces), labelled with the alias's index."""
     patterns: list[dict[str, Any]] = []
-    for index, alias in enumerate(aliases):
-        pieces = alias_pieces(alias.alias, tokenize)
+    for index, (alias, pieces) in enumerate(zip(aliases, cut)):
         patterns.extend(
             {"label": str(index), "pattern": text, "id": alias.entity_id}
             for text in dict.fromkeys(spellings(pieces) if pieces else [])

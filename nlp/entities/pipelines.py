@@ -16,7 +16,6 @@ of the whole tokenization.
 
 from __future__ import annotations
 
-import importlib.metadata
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -26,7 +25,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from nlp.errors import ModelUnavailableError
+from nlp.entities.installed import _not_installed
+from nlp.entities.patterns import WORDS
 from nlp.segmentation import UNSPACED, jieba_tokenizer
 
 # Components that matching never uses; excluding them at load time saves most of the cost.
@@ -43,11 +43,6 @@ _PLAIN = str.maketrans({
     "\u2010": "-", "\u2011": "-", "\uff0d": "-",
 })
 _MAX_LENGTH = 5_000_000
-WORDS = "veille.words"
-
-
-class ModelNotInstalledError(ModelUnavailableError):
-    """A spaCy pipeline named in the configuration is not installed."""
 
 
 def split_pieces(text: str) -> list[str]:
@@ -117,33 +112,6 @@ class JiebaTokenizer:
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc.user_data[WORDS] = words
         return doc
-
-
-def _pip_requirement(package: str) -> str:
-    """The requirement to install, pinned as veille itself pins it when that is known."""
-    wanted = re.sub(r"[-_.]+", "-", package).lower()
-    try:
-        requirements = importlib.metadata.requires("veille") or []
-    except importlib.metadata.PackageNotFoundError:
-        requirements = []
-    for requirement in requirements:
-        name = re.split(r"[=<>!~;\[ ]", requirement, maxsplit=1)[0]
-        if re.sub(r"[-_.]+", "-", name).lower() == wanted:
-            return requirement.split(";")[0].strip()
-    return wanted
-
-
-def _not_installed(package: str) -> ModelNotInstalledError:
-    return ModelNotInstalledError(
-        f"the spaCy pipeline {package!r} is not installed: pip install {_pip_requirement(package)}"
-    )
-
-
-def require_pipeline(package: str) -> None:
-    """Fail at once, without loading it, when ``spacy.load`` would not find this pipeline
-    (an installed package or a local folder, as spaCy looks them up)."""
-    if not (spacy.util.is_package(package) or Path(package).expanduser().exists()):
-        raise _not_installed(package)
 
 
 def load_tokenizing_pipeline(package: str) -> Language:

