@@ -20,14 +20,17 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
-from spacy.vocab import Vocab
+from nlp.spacy_import import import_spacy
 
-from nlp.entities.installed import _not_installed
-from nlp.entities.patterns import WORDS
-from nlp.segmentation import UNSPACED, jieba_tokenizer
+spacy = import_spacy()
+
+from spacy.language import Language  # noqa: E402 (spaCy first, without torch)
+from spacy.tokens import Doc  # noqa: E402
+from spacy.vocab import Vocab  # noqa: E402
+
+from nlp.entities.installed import _not_installed  # noqa: E402
+from nlp.entities.patterns import WORDS  # noqa: E402
+from nlp.segmentation import UNSPACED, jieba_tokenizer  # noqa: E402
 
 # Components that matching never uses; excluding them at load time saves most of the cost.
 _UNUSED = (

@@ -71,7 +71,9 @@ def class_keywords(
 @lru_cache(maxsize=None)
 def _stopwords(language: str) -> frozenset[str]:
     """spaCy's stop words for the language, and the language file's ``[stopwords] extra``."""
-    from spacy.util import get_lang_class
+    from nlp.spacy_import import import_spacy
+
+    get_lang_class = import_spacy().util.get_lang_class
 
     spec = registry()[language]
     extra = spec.stopwords.get("extra", [])

@@ -112,9 +112,9 @@ def _needs_context(sentence: str, language: str, min_chars: int, openers: frozen
 
 @lru_cache(maxsize=None)
 def _sentencizer(language: str) -> Any:
-    import spacy
+    from nlp.spacy_import import import_spacy
 
-    nlp = spacy.blank(registry()[language].spacy_language)
+    nlp = import_spacy().blank(registry()[language].spacy_language)
     nlp.add_pipe("sentencizer")
     return nlp
 

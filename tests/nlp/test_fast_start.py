@@ -1,0 +1,73 @@
+"""What a start loads: spaCy without torch, the encoder without torch, and caches that spare the rest."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nlp.embeddings import cached_vectors, encoder_id, load_encoder
+from nlp.entities import EntityMatcher, KnowledgeBase
+from nlp.entities.focus import READ_WHOLE_BELOW
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def imported_after(statement: str) -> set[str]:
+    """The top-level modules a fresh interpreter holds after running ``statement``."""
+    code = f"import sys\n{statement}\nprint(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                          env={"PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "PATH": ""})
+    return set(done.stdout.split())
+
+
+def test_the_matchers_spacy_comes_without_torch_and_torch_still_imports_later() -> None:
+    modules = imported_after("import nlp.entities.pipelines")
+    assert "spacy" in modules and "torch" not in modules
+    assert "torch" in imported_after("import nlp.entities.pipelines, torch; torch.zeros(1)")
+
+
+def test_the_default_encoder_needs_neither_torch_nor_sentence_transformers() -> None:
+    modules = imported_after("from nlp.embeddings import load_encoder; load_encoder().encode(['open weights'])")
+    assert not modules & {"torch", "sentence_transformers", "transformers"}
+
+
+def test_description_vectors_are_encoded_once_then_read_from_the_cache(tmp_path: Path) -> None:
+    texts = ["Open-weight language models", "Des modèles aux poids ouverts"]
+    calls = []
+
+    def encoder():
+        calls.append(1)
+        return load_encoder()
+
+    first = cached_vectors(texts, encoder_id(), tmp_path, encoder)
+    again = cached_vectors(texts, encoder_id(), tmp_path, encoder)
+    other = cached_vectors(texts[:1], encoder_id(), tmp_path, encoder)
+    assert len(calls) == 2  # the second call read the cache, the third had other texts
+    np.testing.assert_array_equal(first, again)
+    np.testing.assert_allclose(other[0], first[0], atol=1e-6)
+    assert first.shape == (2, 512)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_matcher_that_finds_the_names_pieces_cached_loads_no_pipeline_for_a_text_without_names(
+    tmp_path: Path, language: str
+) -> None:
+    # Long enough to be read by paragraphs (short texts are read whole).
+    texts = {"en": ("\n".join(["The weather was mild and the market quiet all week."] * 40),
+                    "Mistral released Mistral Small 3 and DeepSeek-R1 answered."),
+             "zh": ("\n".join(["今天天气晴朗，市场平静，街上行人不多。"] * 100),
+                    "阿里巴巴发布了通义千问Qwen2.5-Max，深度求索回应。")}[language]
+    assert len(texts[0]) > READ_WHOLE_BELOW
+    kb = KnowledgeBase.load()
+    first = EntityMatcher(kb, cache_dir=tmp_path)
+    expected = first.find(texts[1], language)
+    assert expected and list((tmp_path / "name-pieces").glob("*.json"))
+
+    second = EntityMatcher(kb, cache_dir=tmp_path)
+    assert second.find(texts[0], language) == []
+    assert second._matchers == {}  # the pipeline was not loaded
+    assert second.find(texts[1], language) == expected
