@@ -79,7 +79,7 @@ def test_every_expected_failure_derives_from_one_base():
     from digest.weeks import WeekError
     from nlp.embeddings import EncoderUnavailableError
     from nlp.entities.kb import KnowledgeBaseError
-    from nlp.entities.pipelines import ModelNotInstalledError
+    from nlp.entities.installed import ModelNotInstalledError
     from nlp.extraction_rules import ExtractionRulesError
     from nlp.relevance import RelevanceModelError
     from nlp.stances.seeded import UncalibratedModelError
