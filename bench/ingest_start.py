@@ -4,8 +4,9 @@
 
 One page: ``veille ingest PAGE`` into a new warehouse, in a fresh process,
 the best of ``--runs`` (the cache folder is filled by the first run, as on a
-user's second start). Many pages: the same command over ``--pages`` real
-corpus pages written to a temporary folder, against a fresh process that
+user's second start). Many pages: the same command over real corpus pages
+(``--pages`` split evenly between en, fr and zh; the corpus holds only 34 French
+pages, so 200 asked give 167) written to a temporary folder, against a fresh process that
 imports trafilatura and extracts the same files with as many worker processes
 as veille's process stage uses. Wall time and the CPU time of the child
 processes are printed: on a shared machine, CPU time says more than wall time.
