@@ -31,7 +31,7 @@ from .focus import Focus, Focused
 from .fuzzy import FuzzyLinker
 from .kb import Alias, KnowledgeBase, alias_key
 from .patterns import HYPHEN, WORDS, alias_pieces, compile_patterns, version_end
-from .pieces import load_pieces, pieces_key, save_pieces
+from .pieces import Cut, KnownTokens, load_pattern_tokens, load_pieces, pieces_key, save_pattern_tokens, save_pieces
 from core.languages import registry
 from nlp.segmentation import UNSPACED, default_cache_dir
 
@@ -166,9 +166,12 @@ class EntityMatcher:
 
                 ner = ChineseNer(threads=self.threads)
             cut = load_pieces(self.cache_dir, key)
-            matcher = _LanguageMatcher(self.kb, language, nlp, aliases, ner, cut)
+            pattern_tokens = load_pattern_tokens(self.cache_dir, key)
+            matcher = _LanguageMatcher(self.kb, language, nlp, aliases, ner, cut, pattern_tokens)
             if cut is None:
                 save_pieces(self.cache_dir, key, matcher.pieces)
+            if pattern_tokens is None:
+                save_pattern_tokens(self.cache_dir, key, matcher.pattern_tokens)
             self._matchers[language] = matcher
         return self._matchers[language]
 
@@ -185,8 +188,9 @@ def _in_original(findings: Findings, kept: Focused) -> Findings:
 
 class _LanguageMatcher:
     def __init__(self, kb: KnowledgeBase, language: str, nlp: Language, aliases: list[Alias], ner=None,
-                 pieces: list[list[str]] | None = None):
-        """``pieces``: each alias as ``nlp`` cuts it, when known already (kept on disk)."""
+                 pieces: list[list[str]] | None = None, pattern_tokens: dict[str, Cut] | None = None):
+        """``pieces``: each alias as ``nlp`` cuts it, and ``pattern_tokens``: each phrase pattern's
+        text as ``nlp`` cuts it, when known already (kept on disk)."""
         self.kb = kb
         self.ner = ner
         self.nlp = nlp
@@ -206,7 +210,14 @@ class _LanguageMatcher:
             config={"spans_key": SPANS_KEY, "phrase_matcher_attr": "LOWER", "validate": False},
         )
         self.pieces = pieces if pieces is not None else [alias_pieces(alias.alias, tokenize) for alias in aliases]
-        ruler.add_patterns(compile_patterns(aliases, self.pieces))
+        # The ruler tokenizes each of some 5,000 pattern texts: answered from the cuts kept on disk.
+        known = KnownTokens(nlp.tokenizer, nlp.vocab, pattern_tokens or {})
+        nlp.tokenizer = known
+        try:
+            ruler.add_patterns(compile_patterns(aliases, self.pieces))
+        finally:
+            nlp.tokenizer = known.tokenizer
+        self.pattern_tokens = known.cuts
         cues = load_cues()
         self.judge = ContextJudge(kb, cues, language, tokenize)
         ambiguous = {alias for alias in aliases if kb.needs_context(alias)}

@@ -3,9 +3,11 @@
 Cutting some 1,500 names needs spaCy (seconds to import) and the language's
 pipeline (a second to load). A start that finds the pieces here builds the
 paragraph focus without either, and loads them only when a text holds a name
-or a discovery cue. The key covers everything the cut depends on: the names,
-the pipeline package and its meta.json, the spaCy and jieba versions, and the
-code that cuts.
+or a discovery cue. The phrase patterns' texts (each name's spellings, some
+5,000) are kept the same way, as the tokenizer cuts them: the span ruler then
+takes them as ready Docs instead of tokenizing each one at every start. The
+key covers everything the cut depends on: the names, the pipeline package and
+its meta.json, the spaCy and jieba versions, and the code that cuts and spells.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ import importlib.metadata
 import importlib.util
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import patterns
 
@@ -29,6 +32,13 @@ def _source(module: str) -> Path:
 
 
 _CUTTING_CODE = (Path(patterns.__file__), _source("nlp.entities.pipelines"))
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+Cut = tuple[list[str], list[bool]]
+"""A text as a tokenizer cuts it: its tokens' texts, and whether a space follows each."""
 
 
 def pieces_key(language: str, package: str | None, names: Sequence[str]) -> str:
@@ -46,19 +56,54 @@ def pieces_key(language: str, package: str | None, names: Sequence[str]) -> str:
 
 
 def load_pieces(cache_dir: Path, key: str) -> list[list[str]] | None:
+    return _load(_folder(cache_dir) / f"{key}.json")
+
+
+def save_pieces(cache_dir: Path, key: str, pieces: Sequence[Sequence[str]]) -> None:
+    _save(_folder(cache_dir) / f"{key}.json", [list(p) for p in pieces])
+
+
+def load_pattern_tokens(cache_dir: Path, key: str) -> dict[str, Cut] | None:
+    table = _load(_folder(cache_dir) / f"{key}.patterns.json")
+    return None if table is None else {text: (words, spaces) for text, (words, spaces) in table.items()}
+
+
+def save_pattern_tokens(cache_dir: Path, key: str, table: dict[str, Cut]) -> None:
+    _save(_folder(cache_dir) / f"{key}.patterns.json", {text: [words, spaces] for text, (words, spaces) in table.items()})
+
+
+class KnownTokens:
+    """A tokenizer answered from a table of texts already cut (``cuts``), which it fills on a miss."""
+
+    def __init__(self, tokenizer: Callable[[str], Doc], vocab: Vocab, cuts: dict[str, Cut]) -> None:
+        self.tokenizer = tokenizer
+        self.vocab = vocab
+        self.cuts = dict(cuts)
+
+    def __call__(self, text: str) -> Doc:
+        from spacy.tokens import Doc
+
+        known = self.cuts.get(text)
+        if known is not None:
+            return Doc(self.vocab, words=known[0], spaces=known[1])
+        doc = self.tokenizer(text)
+        self.cuts[text] = ([token.text for token in doc], [bool(token.whitespace_) for token in doc])
+        return doc
+
+
+def _load(path: Path) -> Any:
     try:
-        return json.loads((_folder(cache_dir) / f"{key}.json").read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 
 
-def save_pieces(cache_dir: Path, key: str, pieces: Sequence[Sequence[str]]) -> None:
+def _save(path: Path, value: Any) -> None:
     """Write atomically (several workers may write the same key); a read-only cache is no error."""
-    path = _folder(cache_dir) / f"{key}.json"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.partial")
-        partial.write_text(json.dumps([list(p) for p in pieces], ensure_ascii=False), encoding="utf-8")
+        partial.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
         partial.replace(path)
     except OSError:
         pass

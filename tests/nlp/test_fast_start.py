@@ -71,3 +71,21 @@ def test_a_matcher_that_finds_the_names_pieces_cached_loads_no_pipeline_for_a_te
     assert second.find(texts[0], language) == []
     assert second._matchers == {}  # the pipeline was not loaded
     assert second.find(texts[1], language) == expected
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_phrase_patterns_read_from_the_cache_are_cut_as_the_tokenizer_cuts_them(tmp_path: Path, language: str) -> None:
+    text = {"en": "Mistral released Mistral-Small 3 and Deepseek R1; OpenAI answered with GPT-4o mini.",
+            "zh": "阿里巴巴发布了通义千问Qwen2.5-Max，深度求索回应，月之暗面的Kimi K2也来了。"}[language]
+    kb = KnowledgeBase.load()
+    first = EntityMatcher(kb, cache_dir=tmp_path)
+    expected = first.find(text, language)
+    assert expected and list((tmp_path / "name-pieces").glob("*.patterns.json"))
+
+    second = EntityMatcher(kb, cache_dir=tmp_path)
+    assert second.find(text, language) == expected
+    matcher = second._matchers[language]
+    assert len(matcher.pattern_tokens) > 1000
+    for pattern, (words, spaces) in matcher.pattern_tokens.items():
+        doc = matcher.nlp.make_doc(pattern)
+        assert ([t.text for t in doc], [bool(t.whitespace_) for t in doc]) == (words, spaces)
