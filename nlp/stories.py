@@ -19,14 +19,17 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from functools import cache
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 from murmurhash.mrmr import hash_unicode
 
 from core.languages import registry
 from nlp.segmentation import UNSPACED_CHARACTER
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 
 
@@ -82,14 +85,45 @@ def _hash(shingle: str) -> int:
     return hash_unicode(shingle) & 0xFFFFFFFF
 
 
+_SEED = 1
+_FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)  # MurmurHash3's 32-bit finalizer
+
+
+@cache
+def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine32 permutations (``a * h + b`` modulo 2**32, ``a`` odd) for its seed."""
+    generator = np.random.RandomState(_SEED)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
 def signature(text: str, language: str, thresholds: StoryThresholds = StoryThresholds()) -> bytes:
-    """The MinHash signature of a text's shingles, as stored with its article (uint32 values)."""
-    minhash = MinHash(num_perm=thresholds.num_perm, seed=1, hashfunc=_hash, scheme=_SCHEME)
-    minhash.update_batch(list(_shingles(text, language, thresholds.shingle_size)))
-    return minhash.hashvalues.astype("<u4").tobytes()
+    """The MinHash signature of a text's shingles, as stored with its article (uint32 values).
+
+    The values are datasketch's (``MinHash(seed=1, scheme="affine32")`` over the same
+    32-bit hashes), computed here in numpy: importing datasketch imports scipy, which
+    costs every start a second, while grouping (which needs datasketch's LSH) runs
+    once per stage.
+    """
+    shingles = _shingles(text, language, thresholds.shingle_size)
+    hashes = np.fromiter((_hash(shingle) for shingle in shingles), dtype=np.uint32, count=len(shingles))
+    shift1, multiply1, shift2, multiply2, shift3 = _FMIX32
+    hashes ^= hashes >> np.uint32(shift1)
+    hashes *= np.uint32(multiply1)
+    hashes ^= hashes >> np.uint32(shift2)
+    hashes *= np.uint32(multiply2)
+    hashes ^= hashes >> np.uint32(shift3)
+    a, b = _permutations(thresholds.num_perm)
+    values = np.full(thresholds.num_perm, 0xFFFFFFFF, dtype=np.uint32)
+    if len(hashes):
+        values = np.minimum(values, (hashes[:, None] * a + b).min(axis=0))
+    return values.astype("<u4").tobytes()
 
 
 def _minhash(item: StoryInput, thresholds: StoryThresholds) -> MinHash | None:
+    from datasketch import MinHash
+
     stored = item.signature
     if stored is None and item.text is not None:
         stored = signature(item.text, item.language, thresholds)
@@ -98,7 +132,7 @@ def _minhash(item: StoryInput, thresholds: StoryThresholds) -> MinHash | None:
     values = np.frombuffer(stored, dtype="<u4").astype(np.uint64)
     if len(values) != thresholds.num_perm:  # stored with other thresholds: not comparable
         return None
-    return MinHash(num_perm=thresholds.num_perm, seed=1, hashvalues=values, scheme=_SCHEME)
+    return MinHash(num_perm=thresholds.num_perm, seed=_SEED, hashvalues=values, scheme=_SCHEME)
 
 
 class _Components:
@@ -153,12 +187,10 @@ def _vector(item: StoryInput) -> np.ndarray:
     return item.vector
 
 
-def group_stories(items: Sequence[StoryInput], thresholds: StoryThresholds = StoryThresholds()) -> dict[str, str]:
-    """Map each article id to its story id."""
-    if not items:
-        return {}
-    by_id = {item.article_id: item for item in items}
-    components = _Components(list(by_id))
+def _near_duplicates(items: Sequence[StoryInput], by_id: dict[str, StoryInput], components: _Components,
+                     thresholds: StoryThresholds) -> None:
+    """Join the articles whose signatures LSH finds close, published within the window."""
+    from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=thresholds.near_duplicate_jaccard, num_perm=thresholds.num_perm)
     for item in items:
@@ -171,6 +203,17 @@ def group_stories(items: Sequence[StoryInput], thresholds: StoryThresholds = Sto
             if _close_in_time(item, by_id[other_id], thresholds.window):
                 components.union(item.article_id, other_id)
         lsh.insert(key, minhash)
+
+
+def group_stories(items: Sequence[StoryInput], thresholds: StoryThresholds = StoryThresholds()) -> dict[str, str]:
+    """Map each article id to its story id."""
+    if not items:
+        return {}
+    by_id = {item.article_id: item for item in items}
+    components = _Components(list(by_id))
+
+    if len(items) > 1:  # one article has no near-duplicate: datasketch (and scipy) need not be imported
+        _near_duplicates(items, by_id, components, thresholds)
 
     embedded = [item for item in items if item.vector is not None and item.entity_ids]
     best: dict[tuple[str, str], tuple[float, str]] = {}  # (article, other language) -> its closest there

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp.stories import StoryThresholds, group_stories
+from nlp.stories import StoryThresholds, group_stories, signature
 from warehouse.records import StoryRow
 
 DATA = Path(__file__).with_name("data") / "stories.toml"
@@ -93,3 +93,20 @@ def test_articles_without_a_document_embedding_still_group_as_near_duplicates(in
     story_ids = group_stories(unembedded)
     assert story_ids["c-en-near-duplicate"] == "a-en-original"
     assert story_ids["d-fr-translation"] == "d-fr-translation"
+
+
+@pytest.mark.parametrize("language, text", [
+    ("en", "Mistral released a new open-weight model on Tuesday, and the market took note of it. " * 5),
+    ("fr", "Le modèle a été publié mardi par la société française, sous une licence ouverte."),
+    ("zh", "阿里巴巴发布了通义千问Qwen2.5-Max，深度求索回应，月之暗面的Kimi K2也来了。"),
+    ("en", ""),
+])
+def test_signature_equals_datasketchs_minhash(language: str, text: str) -> None:
+    from datasketch import MinHash
+
+    from nlp.stories import _SCHEME, _hash, _shingles
+
+    thresholds = StoryThresholds()
+    minhash = MinHash(num_perm=thresholds.num_perm, seed=1, hashfunc=_hash, scheme=_SCHEME)
+    minhash.update_batch(list(_shingles(text, language, thresholds.shingle_size)))
+    assert signature(text, language) == minhash.hashvalues.astype("<u4").tobytes()
