@@ -12,6 +12,7 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,16 @@ class Alias:
     language: str
 
 
+@lru_cache(maxsize=4)
+def _parse(origin: str, text: str, languages: tuple[str, ...]) -> KnowledgeBase:
+    """``languages``: the alias languages the checks allow (they follow the language registry)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise KnowledgeBaseError(f"{origin}: not valid TOML: {error}") from None
+    return _Builder(origin).build(data)
+
+
 def alias_key(alias: str) -> str:
     """The form under which two aliases are the same name: case, width and spacing ignored."""
     return _SEPARATORS.sub("", unicodedata.normalize("NFKC", alias).casefold())
@@ -85,15 +96,15 @@ class KnowledgeBase:
 
     @classmethod
     def load(cls, path: Path | None = None) -> KnowledgeBase:
-        """Read and check a knowledge base file (default: the packaged ``kb.toml``)."""
+        """Read and check a knowledge base file (default: the packaged ``kb.toml``).
+
+        A file read before with the same text is parsed only once per process (the
+        process stage and its analyser both read it): the knowledge base returned is
+        then shared, and nothing changes one once built.
+        """
         path = Path(path) if path is not None else DEFAULT_PATH
         origin = "kb.toml" if path == DEFAULT_PATH else str(path)
-        text = path.read_text(encoding="utf-8")
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            raise KnowledgeBaseError(f"{origin}: not valid TOML: {error}") from None
-        return _Builder(origin).build(data)
+        return _parse(origin, path.read_text(encoding="utf-8"), alias_languages())
 
     def needs_context(self, alias: Alias) -> bool:
         """Whether this alias is also a common word or a person's name, so it links only with support."""

@@ -12,6 +12,7 @@ import pytest
 from nlp.embeddings import cached_vectors, encoder_id, load_encoder
 from nlp.entities import EntityMatcher, KnowledgeBase
 from nlp.entities.focus import READ_WHOLE_BELOW
+from nlp.entities.kb import DEFAULT_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -89,3 +90,13 @@ def test_phrase_patterns_read_from_the_cache_are_cut_as_the_tokenizer_cuts_them(
     for pattern, (words, spaces) in matcher.pattern_tokens.items():
         doc = matcher.nlp.make_doc(pattern)
         assert ([t.text for t in doc], [bool(t.whitespace_) for t in doc]) == (words, spaces)
+
+
+def test_the_knowledge_base_is_parsed_once_per_text(tmp_path: Path) -> None:
+    assert KnowledgeBase.load() is KnowledgeBase.load()
+    copy = tmp_path / "kb.toml"
+    copy.write_text(DEFAULT_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    first = KnowledgeBase.load(copy)
+    assert KnowledgeBase.load(copy) is first
+    copy.write_text(copy.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert KnowledgeBase.load(copy) is not first
