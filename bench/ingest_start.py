@@ -1,26 +1,33 @@
 """``veille ingest`` as a user meets it, start-up included, against bare trafilatura in the same run.
 
-    HF_HUB_OFFLINE=1 .venv/bin/python -m bench.ingest_start [--pages 200] [--runs 3]
+    HF_HUB_OFFLINE=1 .venv/bin/python -m bench.ingest_start [--pages 200] [--runs 3] [--code DIR]
 
-One page: ``veille ingest PAGE`` into a new warehouse, in a fresh process,
-the best of ``--runs`` (the cache folder is filled by the first run, as on a
-user's second start). Many pages: the same command over real corpus pages
-(``--pages`` split evenly between en, fr and zh; the corpus holds only 34 French
-pages, so 200 asked give 167) written to a temporary folder, against a fresh process that
+One page: ``veille ingest PAGE`` (a trafilatura_eval page of the corpus) into a
+new warehouse, in a fresh process, ``--runs`` times: the first run finds an
+empty cache folder, as a user's first start does; the others find it filled.
+Many pages: the same command over ``--pages`` corpus pages (a seeded sample of
+all its languages) written to a temporary folder, against a fresh process that
 imports trafilatura and extracts the same files with as many worker processes
-as veille's process stage uses. Wall time and the CPU time of the child
-processes are printed: on a shared machine, CPU time says more than wall time.
+as veille's process stage uses. Wall time, the CPU time of the command and its
+children (user + system) and its peak RSS are printed: on a shared machine, CPU
+time says more than wall time. ``--code`` runs the veille of another checkout
+(the code before a change), and ``--digest FILE`` writes what processing made
+of the many pages (articles, languages, relevance, stories, mentions, passages),
+so that two runs can be compared.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
-import resource
+import random
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.corpus import load_pages
@@ -38,25 +45,43 @@ if __name__ == "__main__":
         done = sum(pool.map(extract, sys.argv[2:], chunksize=8))
     print(done)
 """
+_DIGEST = """
+import json, sys
+from warehouse.store import Store
+rows = Store(sys.argv[1]).fetch("results_digest")
+print(json.dumps(rows, default=str))
+"""
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, float, str]:
-    """(wall seconds, CPU seconds of the child and its children, stdout) of one command.
+@dataclass(frozen=True)
+class Run:
+    wall: float
+    cpu: float
+    peak_kb: int
+    stdout: str
+
+    def line(self) -> str:
+        return f"{self.wall:6.1f} s wall {self.cpu:6.1f} s CPU {self.peak_kb / 1024:6.0f} MB"
+
+
+def timed(command: list[str], cwd: Path, code: Path) -> Run:
+    """One command, with its wall time and its own resource usage (``wait4``: it and its children).
 
     Exit status 1 is ``veille ingest`` saying that it refused some inputs: not a failure here.
     """
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    env = {**os.environ, "PYTHONPATH": str(code), "HF_HUB_OFFLINE": "1"}
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": _root()})
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode not in (0, 1) or "Traceback" in done.stderr:
-        raise SystemExit(f"{' '.join(command[:4])} ... failed:\n{done.stderr[-2000:]}")
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), done.stdout
-
-
-def _root() -> str:
-    return str(Path(__file__).resolve().parents[1])
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err, text=True, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if process.returncode not in (0, 1) or "Traceback" in stderr:
+        raise SystemExit(f"{' '.join(command[:4])} ... failed:\n{stderr[-2000:]}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, stdout)
 
 
 def veille(folder: Path, db: str, files: list[Path]) -> list[str]:
@@ -68,30 +93,46 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--code", type=Path, default=Path(__file__).resolve().parents[1],
+                        help="the checkout whose veille runs (default: this one)")
+    parser.add_argument("--digest", type=Path, help="write what the many pages became here (JSON)")
     args = parser.parse_args()
-    pages = load_pages(per_language=(args.pages + 2) // 3)[: args.pages]
+    corpus = load_pages()
+    one_page = next(page for page in corpus if page.set == "trafilatura_eval")
+    pages = random.Random(7).sample(corpus, min(args.pages, len(corpus)))
     with tempfile.TemporaryDirectory(prefix="veille-ingest-bench-") as name:
         folder = Path(name)
+        # A cache folder of the run's own: the first start finds it empty.
+        (folder / "veille.toml").write_text(f'[models]\ncache_dir = "{folder / "cache"}"\n')
+        (folder / "one.html").write_bytes(one_page.html)
         files = []
         for index, page in enumerate(pages):
             path = folder / f"page-{index:04d}.html"
             path.write_bytes(page.html)
             files.append(path)
         (folder / "bare.py").write_text(_BARE)
-        one = [timed(veille(folder, f"one-{run}.duckdb", files[:1]), folder) for run in range(args.runs)]
-        wall, cpu, _ = min(one)
-        print(f"one page: veille ingest {wall:.1f} s wall, {cpu:.1f} s CPU (best of {args.runs}; "
-              f"all: {', '.join(f'{w:.1f}' for w, _, _ in one)} s)")
-        ours_wall, ours_cpu, out = timed(veille(folder, "many.duckdb", files), folder)
-        refused = {line.split()[1].rstrip(":") for line in out.splitlines() if line.startswith("  refused")}
+        (folder / "digest.py").write_text(_DIGEST)
+        print(f"code: {args.code}")
+        one = [timed(veille(folder, f"one-{run}.duckdb", [folder / "one.html"]), folder, args.code)
+               for run in range(args.runs)]
+        print(f"one page ({one_page.id}): first start (empty cache) {one[0].line()}")
+        for run in one[1:]:
+            print(f"                  later start (cache filled) {run.line()}")
+        ours = timed(veille(folder, "many.duckdb", files), folder, args.code)
+        refused = {line.split()[1].rstrip(":") for line in ours.stdout.splitlines() if line.startswith("  refused")}
         files = [path for path in files if str(path) not in refused]  # both read the pages veille takes
-        bare_wall, bare_cpu, _ = timed([sys.executable, "bare.py", str(args.workers), *map(str, files)], folder)
+        bare = timed([sys.executable, "bare.py", str(args.workers), *map(str, files)], folder, args.code)
         print(f"{len(files)} pages ({len(refused)} refused by veille and left out), {args.workers} workers, "
               "start-up included:")
-        print(f"  bare trafilatura: {bare_wall:6.1f} s wall {bare_cpu:6.1f} s CPU  {len(files) / bare_wall:6.1f} pages/s")
-        print(f"  veille ingest:    {ours_wall:6.1f} s wall {ours_cpu:6.1f} s CPU  {len(files) / ours_wall:6.1f} pages/s")
-        print(f"  ratio veille / bare (throughput): {bare_wall / ours_wall:.2f}")
-        print("  " + next((line for line in out.splitlines() if line.startswith("process:")), "no process line"))
+        print(f"  bare trafilatura: {bare.line()} {len(files) / bare.wall:6.1f} pages/s")
+        print(f"  veille ingest:    {ours.line()} {len(files) / ours.wall:6.1f} pages/s")
+        print(f"  ratio veille / bare: throughput (wall) {bare.wall / ours.wall:.2f}, CPU {bare.cpu / ours.cpu:.2f}")
+        print("  " + next((line for line in ours.stdout.splitlines() if line.startswith("process:")), "no process line"))
+        here = Path(__file__).resolve().parents[1]  # the named query is this checkout's
+        rows = timed([sys.executable, "digest.py", str(folder / "many.duckdb")], folder, here).stdout
+        print(f"  results digest: {hashlib.sha256(rows.encode()).hexdigest()[:16]}")
+        if args.digest:
+            args.digest.write_text(json.dumps(json.loads(rows), indent=1, ensure_ascii=False), encoding="utf-8")
 
 
 if __name__ == "__main__":
