@@ -2,8 +2,8 @@
 
     HF_HUB_OFFLINE=1 .venv/bin/python -m bench.ingest_start [--pages 200] [--runs 3] [--code DIR]
 
-One page: ``veille ingest PAGE`` (a trafilatura_eval page of the corpus) into a
-new warehouse, in a fresh process, ``--runs`` times: the first run finds an
+One page: ``veille ingest PAGE`` (``--page``: a corpus page id, by default the
+English trafilatura_eval page abc13.com-Copperfield) into a new warehouse, in a fresh process, ``--runs`` times: the first run finds an
 empty cache folder, as a user's first start does; the others find it filled.
 Many pages: the same command over ``--pages`` corpus pages (a seeded sample of
 all its languages) written to a temporary folder, against a fresh process that
@@ -47,8 +47,9 @@ if __name__ == "__main__":
 """
 _DIGEST = """
 import json, sys
+from pathlib import Path
 from warehouse.store import Store
-rows = Store(sys.argv[1]).fetch("results_digest")
+rows = Store(Path(sys.argv[1])).fetch("results_digest")
 print(json.dumps(rows, default=str))
 """
 
@@ -90,7 +91,8 @@ def veille(folder: Path, db: str, files: list[Path]) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--page", default="abc13.com-Copperfield", help="the corpus page of the one-page runs")
+    parser.add_argument("--pages", type=int, default=200, help="pages of the many-pages run (0: none)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--code", type=Path, default=Path(__file__).resolve().parents[1],
@@ -98,7 +100,7 @@ def main() -> None:
     parser.add_argument("--digest", type=Path, help="write what the many pages became here (JSON)")
     args = parser.parse_args()
     corpus = load_pages()
-    one_page = next(page for page in corpus if page.set == "trafilatura_eval")
+    one_page = next(page for page in corpus if page.id == args.page)
     pages = random.Random(7).sample(corpus, min(args.pages, len(corpus)))
     with tempfile.TemporaryDirectory(prefix="veille-ingest-bench-") as name:
         folder = Path(name)
@@ -118,6 +120,8 @@ def main() -> None:
         print(f"one page ({one_page.id}): first start (empty cache) {one[0].line()}")
         for run in one[1:]:
             print(f"                  later start (cache filled) {run.line()}")
+        if not files:
+            return
         ours = timed(veille(folder, "many.duckdb", files), folder, args.code)
         refused = {line.split()[1].rstrip(":") for line in ours.stdout.splitlines() if line.startswith("  refused")}
         files = [path for path in files if str(path) not in refused]  # both read the pages veille takes

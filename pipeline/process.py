@@ -65,14 +65,16 @@ class ProcessSummary:
 
 
 def _init_worker(settings: AnalyserSettings, known_hashes: frozenset[str]) -> None:
-    """Load the models once per worker; a failure is raised with the first page, in the main process."""
+    """Prepare the worker's analyser, which loads each model once, when the first page that needs it
+    comes (``require_models`` has checked them all); a failure is raised with the first page, in the main
+    process."""
     global _worker, _worker_failure
     try:
         if settings.threads is not None:
             from threadpoolctl import threadpool_limits
 
             threadpool_limits(settings.threads)
-        _worker = Analyser(settings, known_hashes).load()
+        _worker = Analyser(settings, known_hashes)
     except BaseException as error:  # noqa: BLE001 (re-raised by _analyse_in_worker)
         _worker_failure = error
 

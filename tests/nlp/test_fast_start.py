@@ -100,3 +100,12 @@ def test_the_knowledge_base_is_parsed_once_per_text(tmp_path: Path) -> None:
     assert KnowledgeBase.load(copy) is first
     copy.write_text(copy.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert KnowledgeBase.load(copy) is not first
+
+
+def test_after_spacy_without_torch_the_sentence_transformers_path_gives_the_direct_vectors(tmp_path: Path) -> None:
+    """spaCy's thinc then believes torch absent: torch, sentence-transformers and the matcher
+    must all still work in that process, and both paths of the encoder agree."""
+    script = Path(__file__).with_name("data") / "fast_start" / "torch_after_spacy.py"
+    done = subprocess.run([sys.executable, str(script), str(tmp_path)], cwd=ROOT, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "PATH": ""})
+    assert done.returncode == 0 and done.stdout.startswith("ok"), done.stderr[-2000:]
