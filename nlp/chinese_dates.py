@@ -20,9 +20,15 @@ from nlp.extraction_rules import rules_for
 
 ROC_OFFSET = 1911  # 民國1年 is 1912
 DATELINE_MAX_CHARACTERS = 40
-_TIME = (r"(?:\s*(?:日|[,，])?\s*(?:星期.|週.|周.|\([一二三四五六日天]\)|（[一二三四五六日天]）)?\s*"
-         r"(上午|下午|早上|晚上|凌晨|中午)?\s*(\d{1,2})\s*[:：時时点點]\s*(\d{2})(?:\s*[:：分]\s*(\d{2}))?)?")
-_HAN_DATE = re.compile(r"(民國|民国)?\s*(\d{2,4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]" + _TIME)
+# Possessive spaces (``\s*+``): what follows each run never starts with a space, so giving a run
+# back cannot make a match, and trying every split of a long run between the four runs in a row
+# took seconds per date on pages whose text is mostly spaces.
+_TIME = (r"(?:\s*+(?:日|[,，])?\s*+(?:星期.|週.|周.|\([一二三四五六日天]\)|（[一二三四五六日天]）)?\s*+"
+         r"(上午|下午|早上|晚上|凌晨|中午)?\s*+(\d{1,2})\s*+[:：時时点點]\s*+(\d{2})(?:\s*+[:：分]\s*+(\d{2}))?)?")
+# A date not introduced by 民國 starts where the spaces before it start, as a plain leading
+# ``\s*`` would make it start, but is not tried again at each space of the run: a page's text
+# with its tags blanked holds runs of thousands of spaces, which cost that search quadratic time.
+_HAN_DATE = re.compile(r"(?:(民國|民国)|(?<!\s))\s*(\d{2,4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]" + _TIME)
 _NUMERIC_DATE = re.compile(r"(?<![\d.])((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?![\d.])" + _TIME)
 _ISSUE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(?:号|號|刊|期)?(?!\s*\d{1,2}\s*[日号號])")
 _AGO = re.compile(r"(\d{1,3})\s*(分鐘|分钟|小時|小时|天|日)\s*前")

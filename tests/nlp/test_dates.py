@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -105,3 +106,24 @@ def test_a_date_the_page_labels_as_published_comes_before_the_broad_search():
     assert found == datetime(2005, 8, 12, 16, 12, 21, tzinfo=ZoneInfo("Asia/Shanghai"))
     # a date the page gives without a label is left to the broad search
     assert byline_date("大卫 2005年8月12日", "zh", FETCHED, ZoneInfo("Asia/Shanghai"), labelled_only=True) is None
+
+
+@pytest.mark.parametrize("pattern", ["_HAN_DATE", "_NUMERIC_DATE"])
+def test_chinese_date_patterns_match_as_their_plain_forms_do(pattern: str) -> None:
+    """The possessive spaces and the lookbehind only spare backtracking: the same matches as
+    the patterns written with plain ``\\s*``, on texts with runs of spaces where they mattered."""
+    from nlp import chinese_dates
+
+    fast = getattr(chinese_dates, pattern)
+    plain = re.compile(fast.pattern.replace(r"\s*+", r"\s*").replace(r"(?:(民國|民国)|(?<!\s))", "(民國|民国)?"))
+    spaces = " \t " * 20
+    texts = [
+        f"{spaces}2024年3月12日{spaces}星期二{spaces}下午 3:05{spaces}x",
+        f"来源 {spaces}民國113年3月12日{spaces}（三）  凌晨 1時05分 07 {spaces}",
+        f"x  民国 113 年 3 月 12 日 ， 週二 (二) 14 : 30 : 05{spaces}12024年1月1日",
+        f"2024-03-12{spaces}（三）{spaces}14:30{spaces}2024/3/12 12:00 {spaces}2024.3.1",
+        f"{spaces}\u3000\u30002024年1月2日{spaces}2024年1月2日 12{spaces}:{spaces}30",
+    ]
+    for text in texts:
+        assert [(m.span(), m.groups()) for m in fast.finditer(text)] == \
+            [(m.span(), m.groups()) for m in plain.finditer(text)]
