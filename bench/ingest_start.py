@@ -3,8 +3,9 @@
     HF_HUB_OFFLINE=1 .venv/bin/python -m bench.ingest_start [--pages 200] [--runs 3] [--code DIR]
 
 One page: ``veille ingest PAGE`` (``--page``: a corpus page id, by default the
-English trafilatura_eval page abc13.com-Copperfield) into a new warehouse, in a fresh process, ``--runs`` times: the first run finds an
-empty cache folder, as a user's first start does; the others find it filled.
+English trafilatura_eval page abc13.com-Copperfield) into a new warehouse, in a
+fresh process, ``--runs`` times: the first run finds an empty cache folder, as
+a user's first start does; the others find it filled.
 Many pages: the same command over ``--pages`` corpus pages (a seeded sample of
 all its languages) written to a temporary folder, against a fresh process that
 imports trafilatura and extracts the same files with as many worker processes
@@ -132,7 +133,8 @@ def main() -> None:
         print(f"  bare trafilatura: {bare.line()} {len(files) / bare.wall:6.1f} pages/s")
         print(f"  veille ingest:    {ours.line()} {len(files) / ours.wall:6.1f} pages/s")
         print(f"  ratio veille / bare: throughput (wall) {bare.wall / ours.wall:.2f}, CPU {bare.cpu / ours.cpu:.2f}")
-        print("  " + next((line for line in ours.stdout.splitlines() if line.startswith("process:")), "no process line"))
+        process_line = next((line for line in ours.stdout.splitlines() if line.startswith("process:")), None)
+        print(f"  {process_line or 'no process line'}")
         here = Path(__file__).resolve().parents[1]  # the named query is this checkout's
         rows = timed([sys.executable, "digest.py", str(folder / "many.duckdb")], folder, here).stdout
         rows = rows.replace(folder.as_uri(), "").replace(str(folder), "")  # the same pages, another folder

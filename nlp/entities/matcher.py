@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -39,6 +39,7 @@ from .installed import ModelNotInstalledError
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.pipeline import SpanRuler
     from spacy.tokens import Doc
 
 __all__ = ["CandidateName", "EntityMatcher", "Findings", "Mention", "ModelNotInstalledError"]
@@ -204,11 +205,11 @@ class _LanguageMatcher:
         # Flags spaCy sets once per vocabulary entry, then reads for a whole document at once.
         self.capital = nlp.vocab.add_flag(lambda word: word[:1].isupper())
         self.number = nlp.vocab.add_flag(lambda word: word[:1].isdigit())
-        ruler = nlp.add_pipe(
+        ruler = cast("SpanRuler", nlp.add_pipe(  # add_pipe is declared to return any pipe
             "span_ruler",
             first=True,
             config={"spans_key": SPANS_KEY, "phrase_matcher_attr": "LOWER", "validate": False},
-        )
+        ))
         self.pieces = pieces if pieces is not None else [alias_pieces(alias.alias, tokenize) for alias in aliases]
         # The ruler tokenizes each of some 5,000 pattern texts: answered from the cuts kept on disk.
         known = KnownTokens(nlp.tokenizer, nlp.vocab, pattern_tokens or {})

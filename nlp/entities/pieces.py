@@ -69,7 +69,8 @@ def load_pattern_tokens(cache_dir: Path, key: str) -> dict[str, Cut] | None:
 
 
 def save_pattern_tokens(cache_dir: Path, key: str, table: dict[str, Cut]) -> None:
-    _save(_folder(cache_dir) / f"{key}.patterns.json", {text: [words, spaces] for text, (words, spaces) in table.items()})
+    table_json = {text: [words, spaces] for text, (words, spaces) in table.items()}
+    _save(_folder(cache_dir) / f"{key}.patterns.json", table_json)
 
 
 class KnownTokens:
