@@ -120,3 +120,46 @@ def test_ten_percent_more_passages_leave_earlier_clusters_in_place(config: Confi
     assert article_stances(store) == pytest.approx(expected_article_stances(after, seeded_ids))
     new_ids = {f"{a['id']}:{i}" for a in later_articles for i in range(len(a["passages"]))}
     assert any(after[p][1] is not None for p in new_ids)
+
+
+def with_document(page: ProcessedPage, encoder: Encoder) -> ProcessedPage:
+    """The page with its document embedding, as the process stage stores it for a relevant article."""
+    from dataclasses import replace
+
+    from pipeline.analyse import document_text
+    from warehouse.store import DOCUMENT_HASH_PREFIX
+
+    assert page.article is not None
+    vector = encoder.encode([document_text(page.article.title, page.article.text)])[0]
+    embedding = EmbeddingRecord(DOCUMENT_HASH_PREFIX + page.page_id, encoder.model_id, vector)
+    return replace(page, embeddings=[*page.embeddings, embedding])
+
+
+def test_an_articles_document_decides_whether_it_takes_a_stance(config: Config, encoder: Encoder) -> None:
+    articles = [
+        {"id": "release", "language": "en", "passages": [
+            "Alibaba released Qwen3 on Tuesday in eight sizes, from 0.6 to 235 billion parameters.",
+            "The weights are available on Hugging Face under the Apache 2.0 licence.",
+            "Its largest model rivals OpenAI's o1 at a fraction of the cost, the company said.",
+        ]},
+        {"id": "refusals", "language": "en", "passages": [
+            "DeepSeek's chatbot refuses to answer questions about Tiananmen Square and Taiwan.",
+            "Asked about Xi Jinping, the open model replies that the topic is beyond its current scope.",
+            "Researchers say the censorship is built into the model's weights, not only the app.",
+        ]},
+    ]
+    store = Store(config.db)
+    store.migrate()
+    store.save_processed([with_document(page, encoder) for page in pages(articles, encoder)], "test")
+    cluster_stage(config)
+    passages = placed(store, load_encoder().model_id)
+    # a passage of the release news takes a stance, but the article, read whole, takes none
+    assert any(cluster is not None for article, cluster, _, _ in passages.values() if article == "release")
+    stances = article_stances(store)
+    assert not any(article == "release" for article, _ in stances)
+    strongest = max((score, cluster) for (article, cluster), score in stances.items() if article == "refusals")
+    assert strongest[1] == "censorship_bias"
+    assert sum(score for (article, _), score in stances.items() if article == "refusals") == pytest.approx(1.0)
+
+    cluster_stage(config)  # nothing new: the documents are not read again and nothing changes
+    assert article_stances(store) == stances

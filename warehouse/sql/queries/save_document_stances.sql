@@ -1,0 +1,1 @@
+INSERT OR REPLACE INTO document_stances BY NAME SELECT * FROM incoming_documents;
