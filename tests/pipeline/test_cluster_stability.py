@@ -163,3 +163,9 @@ def test_an_articles_document_decides_whether_it_takes_a_stance(config: Config, 
 
     cluster_stage(config)  # nothing new: the documents are not read again and nothing changes
     assert article_stances(store) == stances
+
+    from pipeline.explain import explain_article
+
+    assert "read whole: no stance, so the article takes none" in explain_article(
+        config, "https://news.example.org/release")
+    assert "read whole: censorship_bias" in explain_article(config, "https://news.example.org/refusals")
