@@ -13,19 +13,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from core.config import Config
-from pipeline.analyse import AnalyserSettings, document_text
+from pipeline.analyse import AnalyserSettings
 from pipeline.steps import current_versions
-from warehouse.records import ClusterRecord, DocumentStance, PassageStance
+from warehouse.records import ClusterRecord, PassageStance
 from warehouse.rows import build
 from warehouse.store import Store
-
-if TYPE_CHECKING:
-    from nlp.stances.seeded import SeededStances, Thresholds
 
 
 @dataclass(frozen=True)
@@ -73,9 +69,8 @@ def cluster_stage(config: Config) -> ClusterSummary:
     result = update_clusters(inputs, vectors, seeded, existing, topic, settings)
     records = [build(ClusterRecord, c, model_id=model_id) for c in result.clusters]
     stances = [build(PassageStance, a, model_id=model_id) for a in result.assignments]
-    documents = _document_stances(store, seeded, thresholds, model_id)
-    if stances or documents or not store.clusters(model_id):
-        store.save_clustering(records, stances, model_id, documents, thresholds.document_weight)
+    if stances or not store.clusters(model_id):
+        store.save_clustering(records, stances, model_id)
         store.refresh_summaries()
     if stale:
         store.record_steps(stale, "stances", version)
@@ -86,26 +81,3 @@ def cluster_stage(config: Config) -> ClusterSummary:
         waiting=sum(a.decision == "waiting" for a in result.assignments),
         clusters=len(populated), emergent=sum(c.kind == "emergent" for c in populated),
     )
-
-
-def _document_stances(store: Store, seeded: SeededStances, thresholds: Thresholds,
-                      model_id: str) -> list[DocumentStance]:
-    """The stance probabilities of the documents not yet read with this model (none when the
-    model's thresholds read no documents)."""
-    from nlp.stances.seeded import NO_STANCE
-
-    if thresholds.document_cue_weight is None:
-        return []
-    documents = store.documents_to_decide(model_id)
-    if not documents:
-        return []
-    probabilities = seeded.documents(
-        np.stack([d.vector for d in documents]), [document_text(d.title, d.text) for d in documents],
-        [d.language for d in documents], thresholds,
-    )
-    names = (*seeded.ids, NO_STANCE)
-    return [
-        DocumentStance(document.article_id, model_id, name, float(probability))
-        for document, row in zip(documents, probabilities)
-        for name, probability in zip(names, row)
-    ]

@@ -66,21 +66,13 @@ def _relevance(article: dict) -> list[str]:
 
 
 def _stances(store: Store, article: dict, seeded, thresholds, model_id: str) -> list[str]:
-    from nlp.stances.seeded import NO_STANCE
-
     passages = store.fetch("explain_passages", {"article_id": article["article_id"], "model_id": model_id})
     stances = store.fetch("explain_article_stances", {"article_id": article["article_id"]})
-    document = store.fetch("explain_document_stances", {"article_id": article["article_id"], "model_id": model_id})
     if stances:
-        lines = ["Stances (share of the confidence of its passages and of its document):"]
+        lines = ["Stances (share of the confidence of its passages):"]
         lines += [f"  {s['score']:.0%}  {s['label']} [{s['cluster_id']}], {s['passages']} passage(s)" for s in stances]
     else:
         lines = ["Stances: none" + ("" if article["relevant"] else " (only relevant articles are read for stances)")]
-    if document:
-        verdict = ("no stance, so the article takes none" if document[0]["stance"] == NO_STANCE
-                   else document[0]["stance"])
-        lines.append(f"  its title and lead, read whole: {verdict} ("
-                     + ", ".join(f"{d['stance']} {d['probability']:.2f}" for d in document[:CLOSEST + 1]) + ")")
     for passage in passages:
         lines.append("")
         lines += textwrap.wrap(f"Passage {passage['ordinal'] + 1}: {passage['text']}", width=100,

@@ -285,28 +285,6 @@ class PassageForClustering:
 
 
 @dataclass(frozen=True)
-class DocumentForStances:
-    """A relevant article's document vector and what it reads, for the cluster stage."""
-
-    article_id: str
-    language: str
-    title: str | None
-    text: str
-    vector: np.ndarray
-
-
-@dataclass(frozen=True)
-class DocumentStance:
-    TABLE: ClassVar[str] = "document_stances"
-
-    article_id: str
-    model_id: str
-    stance: str
-    """A seeded stance id, or "none"."""
-    probability: float
-
-
-@dataclass(frozen=True)
 class PassageStance:
     TABLE: ClassVar[str] = "passage_stances"
 

@@ -22,8 +22,6 @@ import pyarrow as pa
 from warehouse import vectorfiles
 from warehouse.db import DEFAULT_LOCK_TIMEOUT, migrate, read_connection, write_transaction
 from warehouse.records import (
-    DocumentForStances,
-    DocumentStance,
     BackfillFile,
     AliasRecord,
     ArticleRecord,
@@ -392,27 +390,10 @@ class Store:
             )
         ]
 
-    def documents_to_decide(self, model_id: str) -> list[DocumentForStances]:
-        """Relevant articles whose document has no stance probabilities yet with this model."""
-        with self._read() as connection:
-            rows = connection.sql(
-                query("documents_unclustered"), params={"model_id": model_id, "prefix": DOCUMENT_HASH_PREFIX}
-            ).to_arrow_table()
-        vectors = _matrix(rows["vector"])
-        return [
-            DocumentForStances(article_id, language, title, text, vector)
-            for article_id, language, title, text, vector in zip(
-                rows["article_id"].to_pylist(), rows["language"].to_pylist(), rows["title"].to_pylist(),
-                rows["text"].to_pylist(), vectors,
-            )
-        ]
-
     def save_clustering(
-        self, clusters: Sequence[ClusterRecord], stances: Sequence[PassageStance], model_id: str,
-        documents: Sequence[DocumentStance] = (), document_weight: float = 1.0,
+        self, clusters: Sequence[ClusterRecord], stances: Sequence[PassageStance], model_id: str
     ) -> None:
-        """Store clusters, passage assignments and document stances, then rebuild ``article_stances``
-        (``document_weight``: how much a document's stance weighs against its passages')."""
+        """Store clusters and passage assignments, then rebuild ``article_stances``."""
         now = _now()
         cluster_rows = to_arrow(ClusterRecord, [replace(c, created_at=now, updated_at=now) for c in clusters])
         stance_rows = to_arrow(PassageStance, stances)
@@ -420,9 +401,7 @@ class Store:
             connection.register("incoming_clusters", cluster_rows)
             connection.register("incoming_stances", stance_rows)
             connection.execute(query("save_clusters"))
-            _insert(connection, "save_document_stances", to_arrow(DocumentStance, documents), "incoming_documents")
-            connection.execute(query("rebuild_article_stances"),
-                               {"model_id": model_id, "document_weight": document_weight})
+            connection.execute(query("rebuild_article_stances"), {"model_id": model_id})
 
     # -- summaries for the web app --------------------------------------------
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -65,15 +65,6 @@ class Thresholds:
     """Least probability of a stance none of whose cues the passage holds (default: ``probability``):
     the prototypes alone would pull a debate the taxonomy does not name into the nearest stance."""
 
-    document_cue_weight: float | None = None
-    """Weight of each distinct stance cue on the log-odds of an article's document (its title and
-    lead read as a whole); ``None``: the model reads no documents and articles take their stances
-    from their passages alone."""
-    document_none_bias: float = 0.0
-    """Added to the log-odds of "no stance" for a document."""
-    document_weight: float = 1.0
-    """Weight of the document's stance probabilities against its passages' (which add up to 1)."""
-
     @property
     def join_similarity(self) -> float:
         return self.emergent_similarity if self.emergent_join is None else self.emergent_join
@@ -100,9 +91,6 @@ class Thresholds:
             none_bias=float(entry.get("none_bias", 0.0)),
             probability_without_cues=(float(entry["probability_without_cues"])
                                       if "probability_without_cues" in entry else None),
-            document_cue_weight=(float(entry["document_cue_weight"]) if "document_cue_weight" in entry else None),
-            document_none_bias=float(entry.get("document_none_bias", 0.0)),
-            document_weight=float(entry.get("document_weight", 1.0)),
         )
 
 
@@ -224,21 +212,6 @@ class SeededStances:
             probabilities=in_taxonomy_order,
             cues=None if cues is None else cues[rows, best_stance],
         )
-
-    def documents(self, embeddings: np.ndarray, texts: Sequence[str], languages: Sequence[str],
-                  thresholds: Thresholds) -> np.ndarray:
-        """Each document's probability of every stance (taxonomy order) and, last, of "no stance".
-
-        An article is judged whole as well as passage by passage: factual news
-        names a cost or a licence in passing, which a passage read alone takes
-        for a position, while its title and lead read together do not.
-        """
-        if thresholds.document_cue_weight is None:
-            raise ValueError(f"no document thresholds for {self.model_id!r}")
-        settings = replace(thresholds, cue_weight=thresholds.document_cue_weight,
-                           none_bias=thresholds.document_none_bias)
-        scores = self.score(embeddings, texts, languages, settings)
-        return np.column_stack([scores.probabilities, scores.background])
 
     def cue_counts(self, texts: Sequence[str], languages: Sequence[str]) -> np.ndarray:
         """Distinct cues of each stance found in each text, at most ``MAX_CUES``: (texts, stances)."""

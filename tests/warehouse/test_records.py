@@ -16,7 +16,7 @@ from warehouse.store import Store
 
 TABLES = {"pages", "page_outcomes", "articles", "mentions", "entity_candidate_mentions", "passages", "embeddings",
           "entities", "entity_aliases", "stance_clusters", "passage_stances", "crawl_run_counts", "fetch_state",
-          "backfill_files", "page_steps", "document_stances"}
+          "backfill_files", "page_steps"}
 
 
 def _table_columns(path, table: str) -> dict[str, str]:

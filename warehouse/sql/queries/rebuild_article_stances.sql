@@ -13,15 +13,6 @@
 -- articles take. (Both measured on the dev split of the real texts,
 -- bench/realtext_eval.) An article's scores add up to 1; `passages` counts the
 -- article's own passages in that cluster.
---
--- An article's document (its title and lead, read whole by the seeded
--- classifier: document_stances) has the last word on whether it takes a
--- stance: when "no stance" is its document's most probable class, the article
--- takes none, whatever its passages say (factual news names a cost or a
--- licence in passing). Else the document's most probable stance adds
--- $document_weight times its probability to the passages' shares, which add up
--- to 1. An article without document probabilities (a model whose thresholds
--- read no documents) takes its stances from its passages alone.
 DELETE FROM article_stances;
 INSERT INTO article_stances (article_id, cluster_id, score, passages)
 WITH assigned AS (
@@ -47,32 +38,6 @@ weighed AS (
     JOIN counted AS c ON c.story = coalesce(a.story_id, a.article_id)
     WHERE a.relevant
     GROUP BY a.article_id, c.cluster_id
-),
-shares AS (
-    SELECT article_id, cluster_id, weight / sum(weight) OVER (PARTITION BY article_id) AS weight, passages
-    FROM weighed
-),
-documents AS (
-    SELECT article_id, stance, probability,
-           row_number() OVER (PARTITION BY article_id ORDER BY probability DESC, stance) AS rank
-    FROM document_stances
-    WHERE model_id = $model_id
-),
-document_lead AS (
-    SELECT d.article_id, d.stance, d.probability
-    FROM documents AS d
-    JOIN articles AS a ON a.article_id = d.article_id AND a.relevant
-    WHERE d.rank = 1
-),
-combined AS (
-    SELECT article_id, cluster_id, sum(weight) AS weight, sum(passages) AS passages
-    FROM (
-        SELECT article_id, cluster_id, weight, passages FROM shares
-        UNION ALL
-        SELECT article_id, stance, $document_weight * probability, 0 FROM document_lead WHERE stance <> 'none'
-    )
-    WHERE article_id NOT IN (SELECT article_id FROM document_lead WHERE stance = 'none')
-    GROUP BY article_id, cluster_id
 )
 SELECT article_id, cluster_id, weight / sum(weight) OVER (PARTITION BY article_id) AS score, passages
-FROM combined;
+FROM weighed;
