@@ -30,7 +30,8 @@ from core.config import Config
 from core.errors import VeilleError
 from core.progress import Progress
 from pipeline.analyse import Analyser, AnalyserSettings, require_models
-from pipeline.steps import PROCESS_STEPS, current_versions
+from pipeline.plan import plan_steps
+from pipeline.steps import PROCESS_STEPS, current_knowledge, current_versions
 from warehouse.records import AliasRecord, EntityRecord, PageRecord, ProcessedPage
 from warehouse.rows import build
 from warehouse.store import DOCUMENT_HASH_PREFIX, EPOCH, Store
@@ -52,6 +53,8 @@ class ProcessSummary:
     no_article: Counter = field(default_factory=Counter)
     redone: Counter = field(default_factory=Counter)
     """Stored articles taken up from a later step than extraction, by that step."""
+    kept_links: int = 0
+    """Articles linked with an earlier knowledge base that its change cannot reach: kept as they are."""
 
     def line(self) -> str:
         skipped = ", ".join(f"{reason} {n}" for reason, n in self.no_article.most_common()) or "none"
@@ -61,6 +64,8 @@ class ProcessSummary:
         if self.redone:
             line += "; redone from " + ", ".join(f"{step} {self.redone[step]}" for step in PROCESS_STEPS
                                                 if self.redone[step])
+        if self.kept_links:
+            line += f"; {self.kept_links} articles out of reach of the knowledge base's change kept their links"
         return line
 
 
@@ -117,19 +122,24 @@ def process_stage(config: Config, *, reprocess: bool = False, engine: str = "loc
     store = Store(config.db)
     store.migrate()
     versions = {step: version for step, version in current_versions(settings).items() if step in PROCESS_STEPS}
+    knowledge = current_knowledge()
+    fingerprint = knowledge[0]
     since = datetime.now(timezone.utc) if reprocess else EPOCH
+    store.save_knowledge_base(*knowledge)
     sync_knowledge_base(store)
     model_id = encoder_id(settings.embedding, settings.cache_dir)
-    known_hashes = frozenset(store.embedding_hashes(model_id))
-    plan = store.step_plan(versions, since)
-    page_ids = [page_id for page_id, first, _ in plan if first == 0]
+    plan = plan_steps(store, versions, knowledge, since)
+    summary = ProcessSummary(kept_links=len(plan.unreached))
+    if plan.unreached:
+        store.mark_knowledge(plan.unreached, fingerprint)
+    known_hashes = frozenset(store.embedding_hashes(model_id)) if plan.first else frozenset()
+    page_ids = plan.from_step(0)
     batch_size = config.process.batch_size
     batches = [page_ids[start: start + batch_size] for start in range(0, len(page_ids), batch_size)]
-    summary = ProcessSummary()
     analyser: Analyser | None = None
     with Progress("process", len(page_ids), unit="pages") as progress:
         def write(results: list[ProcessedPage]) -> None:
-            store.save_processed(results, versions["extract"], versions)
+            store.save_processed(results, versions["extract"], versions, fingerprint)
             _tally(summary, results)
             progress.advance(len(results))
 
@@ -137,7 +147,7 @@ def process_stage(config: Config, *, reprocess: bool = False, engine: str = "loc
             from pipeline.ray_engine import SHARD_FOLDER, RayOptions, process_on_ray, run_version
 
             options = RayOptions(address, config.data_dir / SHARD_FOLDER, config.process.workers, _usable_cores())
-            process_on_ray(store, page_ids, batch_size, settings, known_hashes, run_version(versions), options, write)
+            process_on_ray(store, page_ids, batch_size, settings, known_hashes, run_version({**versions, "knowledge": fingerprint}), options, write)
         # A pool pays for loading the models in every worker: worth it beyond two batches.
         elif config.process.workers > 1 and len(batches) > 2:
             _process_in_pool(store, batches, settings, known_hashes, config.process.workers, write)
@@ -145,21 +155,21 @@ def process_stage(config: Config, *, reprocess: bool = False, engine: str = "loc
             analyser = Analyser(settings, known_hashes)
             for pages in _pages_by_batch(store, batches):
                 write([_analyse_safely(analyser, page) for page in pages])
-    later = {step: [page_id for page_id, first, _ in plan if first == ordinal]
-             for ordinal, step in enumerate(PROCESS_STEPS) if ordinal > 0}
+    later = {step: plan.from_step(ordinal) for ordinal, step in enumerate(PROCESS_STEPS) if ordinal > 0}
     if any(later.values()):
         analyser = analyser or Analyser(settings, known_hashes)
-        _redo_steps(store, analyser, later, versions, model_id, batch_size, summary)
+        _redo_steps(store, analyser, later, versions, fingerprint, model_id, batch_size, summary)
     if analyser is not None and analyser.unsaved:
         store.save_embeddings(analyser.unsaved)
     if summary.pages or summary.redone or reprocess:
         summary.stories = group_stories(store, model_id)
         store.refresh_summaries(model_id)
+    store.prune_knowledge_bases(fingerprint)
     return summary
 
 
 def _redo_steps(store: Store, analyser: Analyser, later: dict[str, list[str]], versions: dict[str, str],
-                model_id: str, batch_size: int, summary: ProcessSummary) -> None:
+                knowledge: str, model_id: str, batch_size: int, summary: ProcessSummary) -> None:
     """Take stored articles up from a later step than extraction, batch by batch, in this process."""
     analyser.use_stored(store.embeddings(analyser.description_hashes(), model_id))
     with Progress("process: later steps", sum(map(len, later.values())), unit="articles") as progress:
@@ -172,7 +182,7 @@ def _redo_steps(store: Store, analyser: Analyser, later: dict[str, list[str]], v
                 results = [analyser.redo(a, step, mentions.get(a.article_id, ()),
                                          vectors.get(DOCUMENT_HASH_PREFIX + a.article_id))
                            for a in articles]
-                store.save_redone(results, step, versions)
+                store.save_redone(results, step, versions, knowledge)
                 summary.redone[step] += len(results)
                 progress.advance(len(results))
 

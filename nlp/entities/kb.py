@@ -88,7 +88,11 @@ class KnowledgeBase:
         """Read and check a knowledge base file (default: the packaged ``kb.toml``)."""
         path = Path(path) if path is not None else DEFAULT_PATH
         origin = "kb.toml" if path == DEFAULT_PATH else str(path)
-        text = path.read_text(encoding="utf-8")
+        return cls.parse(path.read_text(encoding="utf-8"), origin)
+
+    @classmethod
+    def parse(cls, text: str, origin: str = "kb.toml") -> KnowledgeBase:
+        """Check and build a knowledge base from the text of its file (``origin`` names it in errors)."""
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:

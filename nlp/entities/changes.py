@@ -1,0 +1,151 @@
+"""Which texts a change of the knowledge base can link differently, told without tokenizing them.
+
+Linking a text again costs a tokenizer pass over it; after an alias is added, most
+texts hold nothing the new alias could match, and linking them again would give
+what they have. A text is reached by a change when:
+
+- its stored mentions name an entity whose record changed (kind, parent, openness,
+  ambiguity...: read by the context rules, the precedence of overlapping names and
+  relevance), or whose ancestor's record did;
+- it holds the start of a changed alias: an alias added or removed, or any alias of an
+  entity whose record changed. Every span the ruler matches, and every paragraph the
+  focus keeps for an alias (focus.py), begins with the alias's first piece, and the
+  tokenizers never cut a piece inside a run of letters or of digits: the alias's first
+  such run, in lower case, is looked for. A Han alias written without a space is one
+  word of the jieba dictionary, so in a jieba language its leading Han run is looked
+  for; elsewhere its first Han character;
+- its text, with case, width and spacing ignored as ``alias_key`` ignores them, holds
+  the key of a changed alias (a name that is now, or was, known: discovery and the fuzzy
+  linker treat such a name apart), or, for an alias that takes part in fuzzy matching,
+  a string of the same initial within two edits of that key: a misspelling the fuzzy
+  linker could link to it now, or linked to it before. Capitals and token bounds,
+  which the fuzzy linker also asks for, are not checked: more texts are taken, never fewer.
+
+A text that none of these reach links exactly as it did, and so do the steps that read
+its links (relevance, passages).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from core.languages import registry
+from nlp.segmentation import UNSPACED
+
+from .fuzzy import MIN_HAN_LENGTH, MIN_LENGTH
+from .kb import Alias, KnowledgeBase, alias_key
+
+FUZZY_EDITS = 2
+"""The most edits at which the fuzzy linker weighs a name against an alias (its score cut-off)."""
+
+_HAN = re.compile(UNSPACED)
+_RUN = re.compile(rf"[^\W\d_{registry().unspaced_characters}]+|\d+")
+
+
+@dataclass(frozen=True)
+class ChangedAlias:
+    """What ``KnowledgeChange.reaches`` looks for of an alias."""
+
+    language: str  # the alias's language (``mul``: any)
+    key: str  # alias_key of the alias
+    run: str  # its first run of letters or digits, lower case ("" when it has none)
+    han: str  # its leading Han run when it starts with one and has no space, else ""
+    fuzzy: bool  # it takes part in fuzzy matching, in the old or the new knowledge base
+
+    def start(self, jieba: bool) -> str:
+        """What a text must hold (lower case) for the ruler or the focus to see this alias."""
+        if self.han:
+            return self.han if jieba else self.han[0]
+        return self.run
+
+
+class KnowledgeChange:
+    """What differs between the knowledge base a text was linked with (``old``) and ``new``."""
+
+    def __init__(self, old: KnowledgeBase, new: KnowledgeBase) -> None:
+        records = {entity_id for entity_id in old.entities.keys() | new.entities.keys()
+                   if old.entities.get(entity_id) != new.entities.get(entity_id)}
+        touched = set(records)
+        for base in (old, new):
+            touched.update(entity_id for entity_id in base.entities
+                           if any(parent.entity_id in records for parent in base.ancestors(entity_id)))
+        self.entities = frozenset(touched)
+        """Entities whose record, or an ancestor's, changed."""
+        before, after = _alias_rules(old), _alias_rules(new)
+        changed = {alias for alias in before.keys() | after.keys()
+                   if before.get(alias) != after.get(alias) or alias.entity_id in touched}
+        self.aliases = tuple(sorted(
+            (self.describe(alias, any(rules is not None and rules[1] for rules in (before.get(alias), after.get(alias))))
+             for alias in changed),
+            key=lambda c: (c.language, c.key)))
+        """Aliases added, removed, whose ambiguity changed, or of an entity in ``entities``."""
+
+    @staticmethod
+    def describe(alias: Alias, fuzzy: bool = False) -> ChangedAlias:
+        """What is looked for of ``alias``; ``fuzzy``: whether it takes part in fuzzy matching."""
+        name = alias.alias.lower()
+        first = next((index for index, character in enumerate(name) if character.isalnum()), None)
+        run = han = ""
+        if first is not None:
+            if _HAN.match(name[first]):
+                han = name[first] if " " in name else re.match(rf"{UNSPACED}+", name[first:]).group()
+            else:
+                match = _RUN.match(name, first)
+                run = match.group() if match else ""
+        return ChangedAlias(alias.language, alias_key(alias.alias), run, han, fuzzy)
+
+    @property
+    def empty(self) -> bool:
+        """Whether nothing the matcher or relevance reads changed (a comment, the order of entries)."""
+        return not self.entities and not self.aliases
+
+    def reaches(self, text: str, language: str, linked: Iterable[str] = ()) -> bool:
+        """Whether linking ``text`` (in ``language``, whose stored mentions name the ``linked``
+        entity ids) with the new knowledge base can give other mentions or candidate names
+        than with the old one, or other relevance evidence."""
+        spec = registry().get(language)
+        if spec is None or not spec.analysed or self.empty:
+            return False
+        if not self.entities.isdisjoint(linked):
+            return True
+        searched = set(spec.alias_languages)
+        aliases = [alias for alias in self.aliases if alias.language in searched]
+        if not aliases:
+            return False
+        lowered = text.lower()
+        jieba = spec.segmenter.words == "jieba"
+        if any(alias.start(jieba) in lowered for alias in aliases):
+            return True
+        keyed = alias_key(text)
+        return any(alias.key in keyed or (alias.fuzzy and _within_edits(alias.key, keyed)) for alias in aliases)
+
+
+def _alias_rules(base: KnowledgeBase) -> dict[Alias, tuple[bool, bool]]:
+    """Each alias with what the matcher reads of it besides its text: whether it needs
+    context, and whether it takes part in fuzzy matching."""
+    return {alias: (base.needs_context(alias), _fuzzy(alias, base)) for alias in base.aliases}
+
+
+def _fuzzy(alias: Alias, base: KnowledgeBase) -> bool:
+    if base.needs_context(alias):
+        return False
+    key = alias_key(alias.alias)
+    return len(key) >= (MIN_HAN_LENGTH if _HAN.search(key) else MIN_LENGTH)
+
+
+def _within_edits(key: str, text: str) -> bool:
+    """Whether ``text`` holds a string that starts like ``key`` and is at most ``FUZZY_EDITS``
+    edits (a transposition counting as one) away from it."""
+    lengths = range(max(1, len(key) - FUZZY_EDITS), len(key) + FUZZY_EDITS + 1)
+    windows = []
+    at = text.find(key[0])
+    while at >= 0:
+        windows.extend(text[at: at + length] for length in lengths)
+        at = text.find(key[0], at + 1)
+    return bool(windows) and process.extractOne(key, windows, scorer=OSA.distance,
+                                                score_cutoff=FUZZY_EDITS) is not None
