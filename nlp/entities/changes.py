@@ -9,11 +9,14 @@ what they have. A text is reached by a change when:
   relevance), or whose ancestor's record did;
 - it holds the start of a changed alias: an alias added or removed, or any alias of an
   entity whose record changed. Every span the ruler matches, and every paragraph the
-  focus keeps for an alias (focus.py), begins with the alias's first piece, and the
-  tokenizers never cut a piece inside a run of letters or of digits: the alias's first
-  such run, in lower case, is looked for. A Han alias written without a space is one
-  word of the jieba dictionary, so in a jieba language its leading Han run is looked
-  for; elsewhere its first Han character;
+  focus keeps for an alias (focus.py), begins with the alias's first piece (and the
+  second, after a short first one), and the tokenizers never cut a piece inside a run
+  of letters or of digits: the alias's first such run (and the next, after a short
+  one), in lower case, is looked for among the text's runs. A Han alias written
+  without a space is one word of the jieba dictionary, so in a jieba language its
+  leading Han run is looked for; elsewhere its first Han character. jieba also cuts
+  at letters outside ASCII ("Tülu": "T", "ü", "lu"): in a jieba language, such a run's
+  ASCII start is looked for anywhere;
 - its text, with case, width and spacing ignored as ``alias_key`` ignores them, holds
   the key of a changed alias (a name that is now, or was, known: discovery and the fuzzy
   linker treat such a name apart), or, for an alias that takes part in fuzzy matching,
@@ -37,6 +40,7 @@ from rapidfuzz.distance import OSA
 from core.languages import registry
 from nlp.segmentation import UNSPACED
 
+from .focus import SHORT
 from .fuzzy import MIN_HAN_LENGTH, MIN_LENGTH
 from .kb import Alias, KnowledgeBase, alias_key
 
@@ -44,7 +48,7 @@ FUZZY_EDITS = 2
 """The most edits at which the fuzzy linker weighs a name against an alias (its score cut-off)."""
 
 _HAN = re.compile(UNSPACED)
-_RUN = re.compile(rf"[^\W\d_{registry().unspaced_characters}]+|\d+")
+RUN = re.compile(rf"[^\W\d_{registry().unspaced_characters}]+|\d+")
 
 
 @dataclass(frozen=True)
@@ -53,15 +57,23 @@ class ChangedAlias:
 
     language: str  # the alias's language (``mul``: any)
     key: str  # alias_key of the alias
-    run: str  # its first run of letters or digits, lower case ("" when it has none)
+    runs: tuple[str, ...]  # its first run of letters or digits, lower case, and the next where the focus needs it
     han: str  # its leading Han run when it starts with one and has no space, else ""
     fuzzy: bool  # it takes part in fuzzy matching, in the old or the new knowledge base
 
-    def start(self, jieba: bool) -> str:
-        """What a text must hold (lower case) for the ruler or the focus to see this alias."""
+    def seen(self, lowered: str, runs: set[str], jieba: bool) -> bool:
+        """Whether the ruler or the focus can see this alias in a text: ``lowered`` is the text
+        in lower case, ``runs`` its runs of letters and of digits."""
         if self.han:
-            return self.han if jieba else self.han[0]
-        return self.run
+            return (self.han if jieba else self.han[0]) in lowered
+        if jieba and not "".join(self.runs).isascii():
+            return self.ascii_start in lowered  # jieba cuts at letters it does not know ("T", "ü", "lu")
+        return all(run in runs for run in self.runs)
+
+    @property
+    def ascii_start(self) -> str:
+        """The start of its first run that is plain ASCII ("t" of "tülu")."""
+        return re.match(r"[a-z0-9]*", self.runs[0] if self.runs else "").group()
 
 
 class KnowledgeChange:
@@ -90,14 +102,18 @@ class KnowledgeChange:
         """What is looked for of ``alias``; ``fuzzy``: whether it takes part in fuzzy matching."""
         name = alias.alias.lower()
         first = next((index for index, character in enumerate(name) if character.isalnum()), None)
-        run = han = ""
-        if first is not None:
-            if _HAN.match(name[first]):
-                han = name[first] if " " in name else re.match(rf"{UNSPACED}+", name[first:]).group()
-            else:
-                match = _RUN.match(name, first)
-                run = match.group() if match else ""
-        return ChangedAlias(alias.language, alias_key(alias.alias), run, han, fuzzy)
+        runs: tuple[str, ...] = ()
+        han = ""
+        if first is not None and _HAN.match(name[first]):
+            han = name[first] if " " in name else re.match(rf"{UNSPACED}+", name[first:]).group()
+        elif first is not None and (match := RUN.match(name, first)):
+            runs = (match.group(),)
+            # A first piece shorter than the focus's minimum is looked for with the piece after it:
+            # the next run, when only a space, a hyphen or nothing stands between them.
+            after = RUN.search(name, match.end())
+            if len(match.group()) < SHORT and after and not name[match.end(): after.start()].strip(" -"):
+                runs += (after.group(),)
+        return ChangedAlias(alias.language, alias_key(alias.alias), runs, han, fuzzy)
 
     @property
     def empty(self) -> bool:
@@ -118,8 +134,9 @@ class KnowledgeChange:
         if not aliases:
             return False
         lowered = text.lower()
+        runs = set(RUN.findall(lowered))
         jieba = spec.segmenter.words == "jieba"
-        if any(alias.start(jieba) in lowered for alias in aliases):
+        if any(alias.seen(lowered, runs, jieba) for alias in aliases):
             return True
         keyed = alias_key(text)
         return any(alias.key in keyed or (alias.fuzzy and _within_edits(alias.key, keyed)) for alias in aliases)

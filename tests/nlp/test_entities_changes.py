@@ -8,7 +8,8 @@ import pytest
 
 from core.languages import registry
 from nlp.entities import EntityMatcher, KnowledgeBase
-from nlp.entities.changes import KnowledgeChange
+from nlp.entities.changes import RUN, KnowledgeChange
+from nlp.entities.focus import SHORT
 from nlp.entities.kb import DEFAULT_PATH
 from nlp.entities.patterns import alias_pieces
 
@@ -113,6 +114,14 @@ def test_the_start_looked_for_lies_in_the_first_piece_the_matcher_cuts(matchers)
         tokenize = matcher.pipeline(language).make_doc
         jieba = spec.segmenter.words == "jieba"
         for alias in matcher.kb.aliases_in(spec.alias_languages):
-            pieces = alias_pieces(alias.alias, lambda text: [token.text for token in tokenize(text)])
-            start = KnowledgeChange.describe(alias).start(jieba)
-            assert start in pieces[0].lower(), (language, alias.alias, pieces)
+            pieces = [piece.lower() for piece in
+                      alias_pieces(alias.alias, lambda text: [token.text for token in tokenize(text)])]
+            described = KnowledgeChange.describe(alias)
+            if described.han:
+                assert (described.han if jieba else described.han[0]) in pieces[0], (language, alias.alias, pieces)
+            elif jieba and not "".join(described.runs).isascii():
+                assert pieces[0].startswith(described.ascii_start), (language, alias.alias, pieces)
+            else:  # every run looked for is a whole run of the focus's key (the first piece, or the first two)
+                key = pieces[:2] if len(pieces[0]) < SHORT else pieces[:1]
+                runs = {run for piece in key for run in RUN.findall(piece)}
+                assert set(described.runs) <= runs, (language, alias.alias, pieces)
