@@ -157,12 +157,24 @@ def _fuzzy(alias: Alias, base: KnowledgeBase) -> bool:
 
 def _within_edits(key: str, text: str) -> bool:
     """Whether ``text`` holds a string that starts like ``key`` and is at most ``FUZZY_EDITS``
-    edits (a transposition counting as one) away from it."""
+    edits (a transposition counting as one) away from it.
+
+    Each edit spoils at most two neighbouring characters of ``key``: cut into twice as many
+    parts as edits and one more, at least one part stands intact in any such string, no
+    more than ``FUZZY_EDITS`` characters from where it stands in ``key``. Only the strings
+    starting there are weighed."""
+    count = 2 * FUZZY_EDITS + 1
+    size = max(1, len(key) // count)
+    bounds = [(at * size, (at + 1) * size if at < count - 1 else len(key)) for at in range(count)
+              if at * size < len(key)]
+    starts: set[int] = set()
+    for begin, end in bounds:
+        part = key[begin:end]
+        found = text.find(part)
+        while found >= 0:
+            starts.update(range(max(0, found - begin - FUZZY_EDITS), found - begin + FUZZY_EDITS + 1))
+            found = text.find(part, found + 1)
     lengths = range(max(1, len(key) - FUZZY_EDITS), len(key) + FUZZY_EDITS + 1)
-    windows = []
-    at = text.find(key[0])
-    while at >= 0:
-        windows.extend(text[at: at + length] for length in lengths)
-        at = text.find(key[0], at + 1)
+    windows = [text[at: at + length] for at in sorted(starts) if text[at: at + 1] == key[0] for length in lengths]
     return bool(windows) and process.extractOne(key, windows, scorer=OSA.distance,
                                                 score_cutoff=FUZZY_EDITS) is not None

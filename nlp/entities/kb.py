@@ -12,6 +12,7 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -92,12 +93,11 @@ class KnowledgeBase:
 
     @classmethod
     def parse(cls, text: str, origin: str = "kb.toml") -> KnowledgeBase:
-        """Check and build a knowledge base from the text of its file (``origin`` names it in errors)."""
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            raise KnowledgeBaseError(f"{origin}: not valid TOML: {error}") from None
-        return _Builder(origin).build(data)
+        """Check and build a knowledge base from the text of its file (``origin`` names it in errors).
+
+        The last few are kept: a process run reads the same file for the warehouse's copy,
+        the plan and the matcher."""
+        return _parse(text, origin)
 
     def needs_context(self, alias: Alias) -> bool:
         """Whether this alias is also a common word or a person's name, so it links only with support."""
@@ -125,6 +125,15 @@ class KnowledgeBase:
     def related(self, first_id: str, second_id: str) -> bool:
         """Whether both entities come from the same lab (so one may descend from the other)."""
         return self.lab_of(first_id) == self.lab_of(second_id)
+
+
+@lru_cache(maxsize=4)
+def _parse(text: str, origin: str) -> KnowledgeBase:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise KnowledgeBaseError(f"{origin}: not valid TOML: {error}") from None
+    return _Builder(origin).build(data)
 
 
 class _Builder:
