@@ -147,7 +147,7 @@ def process_stage(config: Config, *, reprocess: bool = False, engine: str = "loc
             from pipeline.ray_engine import SHARD_FOLDER, RayOptions, process_on_ray, run_version
 
             options = RayOptions(address, config.data_dir / SHARD_FOLDER, config.process.workers, _usable_cores())
-            process_on_ray(store, page_ids, batch_size, settings, known_hashes, run_version({**versions, "knowledge": fingerprint}), options, write)
+            process_on_ray(store, page_ids, batch_size, settings, known_hashes, run_version(versions, fingerprint), options, write)
         # A pool pays for loading the models in every worker: worth it beyond two batches.
         elif config.process.workers > 1 and len(batches) > 2:
             _process_in_pool(store, batches, settings, known_hashes, config.process.workers, write)
