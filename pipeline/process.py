@@ -3,7 +3,8 @@
 A page whose extraction is out of date (or never done) is processed whole.
 An article whose extraction is current but a later step is not is taken up from
 that step, reading what the steps before it stored: a new alias re-links the
-stored article texts without reading a page again.
+stored article texts it can reach (see ``pipeline.plan``) without reading a page
+again.
 
 Workers (a process pool, one per core by default) extract and analyse pages;
 the main process is the single writer, one transaction per batch. It loads no

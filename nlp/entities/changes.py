@@ -18,8 +18,9 @@ what they have. A text is reached by a change when:
   at letters outside ASCII ("Tülu": "T", "ü", "lu"): in a jieba language, such a run's
   ASCII start is looked for anywhere;
 - its text, with case, width and spacing ignored as ``alias_key`` ignores them, holds
-  the key of a changed alias (a name that is now, or was, known: discovery and the fuzzy
-  linker treat such a name apart), or, for an alias that takes part in fuzzy matching,
+  the key of a changed alias of any language (a name that is now, or was, known:
+  discovery, which knows the names of every language, and the fuzzy linker treat such
+  a name apart), or, for an alias its language searches that takes part in fuzzy matching,
   a string of the same initial within two edits of that key: a misspelling the fuzzy
   linker could link to it now, or linked to it before. Capitals and token bounds,
   which the fuzzy linker also asks for, are not checked: more texts are taken, never fewer.
@@ -129,6 +130,9 @@ class KnowledgeChange:
             return False
         if not self.entities.isdisjoint(linked):
             return True
+        keyed = alias_key(text)
+        if any(alias.key in keyed for alias in self.aliases):  # discovery knows the names of every language
+            return True
         searched = set(spec.alias_languages)
         aliases = [alias for alias in self.aliases if alias.language in searched]
         if not aliases:
@@ -136,10 +140,8 @@ class KnowledgeChange:
         lowered = text.lower()
         runs = set(RUN.findall(lowered))
         jieba = spec.segmenter.words == "jieba"
-        if any(alias.seen(lowered, runs, jieba) for alias in aliases):
-            return True
-        keyed = alias_key(text)
-        return any(alias.key in keyed or (alias.fuzzy and _within_edits(alias.key, keyed)) for alias in aliases)
+        return any(alias.seen(lowered, runs, jieba) or (alias.fuzzy and _within_edits(alias.key, keyed))
+                   for alias in aliases)
 
 
 def _alias_rules(base: KnowledgeBase) -> dict[Alias, tuple[bool, bool]]:

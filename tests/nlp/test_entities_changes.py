@@ -53,7 +53,8 @@ def test_an_alias_of_one_language_reaches_only_texts_of_languages_that_search_it
     change = KnowledgeChange(packaged, edited(('zh = ["深度求索", "杭州深度求索", "深度求索人工智能"]',
                                                'zh = ["深度求索", "杭州深度求索", "深度求索人工智能", "幻方深度"]')))
     assert change.reaches("幻方深度今天发布。", "zh")
-    assert not change.reaches("幻方深度 est cité en chinois.", "fr")  # French text does not search zh aliases
+    assert not change.reaches("幻方 est cité en chinois.", "fr")  # French text does not search zh aliases
+    assert change.reaches("幻方深度 est cité en chinois.", "fr")  # but discovery knows the name whole
 
 
 def test_a_removed_alias_reaches_texts_holding_it(packaged):
