@@ -36,8 +36,9 @@ class Plan:
     """The pages of ``first`` that hold an article."""
     unreached: list[str] = field(default_factory=list)
     """Articles linked with another knowledge base that the change cannot reach."""
-    relinked: int = 0
-    """Articles that the change of the knowledge base alone takes up from linking."""
+    knowledge_only: set[str] = field(default_factory=set)
+    """Articles taken up from linking for the change of the knowledge base alone (every
+    step's version current): those whose links come out as they were need no writing."""
 
     def from_step(self, ordinal: int) -> list[str]:
         """The pages taken up from the step of this ordinal, in page id order."""
@@ -77,9 +78,10 @@ def plan_steps(store: Store, versions: dict[str, str], knowledge: tuple[str, str
             reached = _reached(store, change, article_ids)
         plan.unreached += sorted(set(article_ids) - set(reached))
         for article_id in reached:
+            if article_id not in plan.first:
+                plan.knowledge_only.add(article_id)
             plan.first[article_id] = LINK
             plan.articles.add(article_id)
-        plan.relinked += len(reached)
     return plan
 
 

@@ -16,6 +16,7 @@ uncommitted work, and the next run takes it up again.
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
 import os
@@ -26,6 +27,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
+import numpy as np
+
 from nlp.errors import ModelUnavailableError
 from core.config import Config
 from core.errors import VeilleError
@@ -33,7 +36,7 @@ from core.progress import Progress
 from pipeline.analyse import Analyser, AnalyserSettings, require_models
 from pipeline.plan import plan_steps
 from pipeline.steps import PROCESS_STEPS, current_knowledge, current_versions
-from warehouse.records import AliasRecord, EntityRecord, PageRecord, ProcessedPage
+from warehouse.records import AliasRecord, ArticleRecord, EntityRecord, PageRecord, ProcessedPage
 from warehouse.rows import build
 from warehouse.store import DOCUMENT_HASH_PREFIX, EPOCH, Store
 
@@ -56,6 +59,8 @@ class ProcessSummary:
     """Stored articles taken up from a later step than extraction, by that step."""
     kept_links: int = 0
     """Articles linked with an earlier knowledge base that its change cannot reach: kept as they are."""
+    relinked_as_before: int = 0
+    """Articles the change of the knowledge base reached whose links came out as they were."""
 
     def line(self) -> str:
         skipped = ", ".join(f"{reason} {n}" for reason, n in self.no_article.most_common()) or "none"
@@ -67,6 +72,8 @@ class ProcessSummary:
                                                 if self.redone[step])
         if self.kept_links:
             line += f"; {self.kept_links} articles out of reach of the knowledge base's change kept their links"
+        if self.relinked_as_before:
+            line += f", {self.relinked_as_before} linked again came out as they were"
         return line
 
 
@@ -159,19 +166,26 @@ def process_stage(config: Config, *, reprocess: bool = False, engine: str = "loc
     later = {step: plan.from_step(ordinal) for ordinal, step in enumerate(PROCESS_STEPS) if ordinal > 0}
     if any(later.values()):
         analyser = analyser or Analyser(settings, known_hashes)
-        _redo_steps(store, analyser, later, versions, fingerprint, model_id, batch_size, summary)
+        _redo_steps(store, analyser, later, plan.knowledge_only, versions, fingerprint, model_id, batch_size,
+                    summary)
     if analyser is not None and analyser.unsaved:
         store.save_embeddings(analyser.unsaved)
-    if summary.pages or summary.redone or reprocess:
+    # Stories and summaries read the articles, mentions and passages: only a change of those redoes them.
+    if summary.pages or sum(summary.redone.values()) > summary.relinked_as_before or reprocess:
         summary.stories = group_stories(store, model_id)
         store.refresh_summaries(model_id)
     store.prune_knowledge_bases(fingerprint)
     return summary
 
 
-def _redo_steps(store: Store, analyser: Analyser, later: dict[str, list[str]], versions: dict[str, str],
-                knowledge: str, model_id: str, batch_size: int, summary: ProcessSummary) -> None:
-    """Take stored articles up from a later step than extraction, batch by batch, in this process."""
+def _redo_steps(store: Store, analyser: Analyser, later: dict[str, list[str]], knowledge_only: set[str],
+                versions: dict[str, str], knowledge: str, model_id: str, batch_size: int,
+                summary: ProcessSummary) -> None:
+    """Take stored articles up from a later step than extraction, batch by batch, in this process.
+
+    An article linked again for a change of the knowledge base alone (``knowledge_only``) whose
+    mentions, candidate names and relevance come out as they were only has its steps recorded:
+    its passages, which read nothing else that changed, and their stance decisions stay."""
     analyser.use_stored(store.embeddings(analyser.description_hashes(), model_id))
     with Progress("process: later steps", sum(map(len, later.values())), unit="articles") as progress:
         for step, ids in later.items():
@@ -183,9 +197,40 @@ def _redo_steps(store: Store, analyser: Analyser, later: dict[str, list[str]], v
                 results = [analyser.redo(a, step, mentions.get(a.article_id, ()),
                                          vectors.get(DOCUMENT_HASH_PREFIX + a.article_id))
                            for a in articles]
-                store.save_redone(results, step, versions, knowledge)
+                same: set[str] = set()
+                if step == "link" and knowledge_only.intersection(batch):
+                    same = _as_before(store, [r for r in results if r.page_id in knowledge_only],
+                                      {a.article_id: a for a in articles})
+                    store.record_redone(sorted(same), step, versions, knowledge)
+                    made = [e for r in results if r.page_id in same for e in r.embeddings]
+                    if made:  # an embedding none was stored for, though the same links ask for it
+                        store.save_embeddings(made)
+                    summary.relinked_as_before += len(same)
+                store.save_redone([r for r in results if r.page_id not in same], step, versions, knowledge)
                 summary.redone[step] += len(results)
                 progress.advance(len(results))
+
+
+def _as_before(store: Store, results: list[ProcessedPage], stored: dict[str, ArticleRecord]) -> set[str]:
+    """The ids of the relinked articles whose mentions, candidate names and relevance are those stored."""
+    ids = [r.page_id for r in results]
+    mentions, candidates = store.mentions(ids), store.candidates(ids)
+
+    def stored_as(value: float) -> float:  # the warehouse keeps scores as 32-bit floats
+        return float(np.float32(value))
+
+    def links(found) -> list[tuple]:
+        return sorted((m.entity_id, m.surface, m.start_char, m.end_char, m.method, stored_as(m.score), m.sentence)
+                      for m in found)
+
+    def relevance(article: ArticleRecord) -> tuple:
+        return (stored_as(article.relevance), article.relevant,
+                json.dumps(article.relevance_evidence, sort_keys=True))
+
+    return {r.page_id for r in results
+            if r.article is not None and links(r.mentions) == links(mentions[r.page_id])
+            and sorted(r.candidates, key=repr) == sorted(candidates[r.page_id], key=repr)
+            and relevance(r.article) == relevance(stored[r.page_id])}
 
 
 def _pages_by_batch(store: Store, batches: Sequence[Sequence[str]]) -> Iterator[list[PageRecord]]:

@@ -238,6 +238,23 @@ class Store:
                 found[mention.article_id].append(mention)
         return found
 
+    def candidates(self, article_ids: Sequence[str]) -> dict[str, list[CandidateRecord]]:
+        """The stored candidate names of these articles, by article, in text order."""
+        found: dict[str, list[CandidateRecord]] = {article_id: [] for article_id in article_ids}
+        for row in self.fetch("candidates_by_article", {"ids": list(article_ids)}):
+            found[row["article_id"]].append(from_row(CandidateRecord, row))
+        return found
+
+    def record_redone(self, article_ids: Sequence[str], start: str, versions: dict[str, str],
+                      knowledge: str | None = None) -> None:
+        """Record the steps from ``start`` on as done at ``versions`` for articles whose redoing
+        gave what they hold already: nothing else is written, their stance decisions stay."""
+        now = _now()
+        records = [StepRecord(article_id, step, versions[step], now, knowledge if step == "link" else None)
+                   for article_id in article_ids for step in REDONE_STEPS[REDONE_STEPS.index(start):]]
+        with self._write() as connection:
+            _insert(connection, "insert_page_steps", to_arrow(StepRecord, records))
+
     def save_redone(self, results: Sequence[ProcessedPage], start: str, versions: dict[str, str],
                     knowledge: str | None = None) -> None:
         """Store what the steps from ``start`` on (``link``, ``relevance`` or ``passages``) made anew

@@ -125,6 +125,7 @@ def test_a_knowledge_base_change_relinks_only_what_it_reaches_and_stores_what_a_
 
     summary = process_stage(processed)
     assert summary.redone["link"] == link["to_redo"] and summary.kept_links == articles - link["to_redo"]
+    assert 0 < summary.relinked_as_before < link["to_redo"]  # "Hugging Face Hub" named nowhere: as before
     assert rows(db, "SELECT count(*) FROM mentions WHERE entity_id = 'us-commerce-department'")[0][0] > 0
     assert {s["step"]: s["to_redo"] for s in gather_status(processed).steps}["link"] == 0
     relinked = outputs(db)
