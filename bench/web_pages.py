@@ -28,6 +28,7 @@ import duckdb
 import httpx
 import uvicorn
 
+from core.errors import VeilleError
 from web import pages
 from web.app import create_app
 from web.filters import read_filters
@@ -136,7 +137,10 @@ def main() -> None:
 
     meaning = MeaningSearch(args.encoder, None)
     meaning.encode(MEANING)
-    app = create_app(args.db, args.encoder)
+    try:
+        app = create_app(args.db, args.encoder)
+    except VeilleError as error:
+        raise SystemExit(f"web_pages: {error}") from None
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -1,7 +1,9 @@
 """Story grouping: one story, whatever the copy or the language it is told in.
 
 Within a language, syndicated copies and near-duplicates share most of their
-word shingles (MinHash with LSH finds them without comparing every pair).
+word shingles (MinHash with LSH finds them without comparing every pair);
+a language file can name a script conversion applied first, so that a
+Traditional Chinese copy of a Simplified article is found as a copy.
 Across languages, a translation or retelling has a close document embedding
 in a multilingual model (a lower bar when it names two or more of the same
 labs or models), names at least one of the same labs or models, was
@@ -15,8 +17,9 @@ change when later copies join.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -27,7 +30,6 @@ from murmurhash.mrmr import hash_unicode
 
 from core.languages import registry
 from nlp.segmentation import UNSPACED_CHARACTER
-
 
 
 class StoryInput(Protocol):
@@ -66,8 +68,20 @@ class StoryThresholds:
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@functools.cache
+def _script_folder(conversion: str) -> Callable[[str], str]:
+    """An OpenCC conversion (``tw2sp``...), built once per process."""
+    import opencc
+
+    return opencc.OpenCC(conversion).convert
+
+
 def _shingles(text: str, language: str, size: int) -> set[str]:
     spec = registry().get(language)
+    if spec is not None and (conversion := spec.stories.get("fold_script")):
+        text = _script_folder(str(conversion))(text)
     if spec is not None and not spec.spaced:
         chars = "".join(UNSPACED_CHARACTER.findall(text))
         return {chars[i: i + size] for i in range(max(1, len(chars) - size + 1))}

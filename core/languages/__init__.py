@@ -32,11 +32,11 @@ _CODE = re.compile(r"^[a-z]{2,3}$")
 _RANGE = re.compile(r"^.-.$", re.DOTALL)
 _KEYS = {
     "name", "analysed", "scripts", "spaced", "characters", "min_characters", "segmenter", "stopwords", "dates",
-    "passages", "extraction", "topic", "stance_cues", "entities",
+    "passages", "extraction", "topic", "stance_cues", "entities", "stories",
 }
 
 
-_TABLES = ("stopwords", "dates", "passages", "extraction", "topic", "stance_cues", "entities")
+_TABLES = ("stopwords", "dates", "passages", "extraction", "topic", "stance_cues", "entities", "stories")
 
 
 class LanguageError(VeilleError):
@@ -80,6 +80,7 @@ class Language:
     topic: Mapping[str, Any] = field(default_factory=dict)
     stance_cues: Mapping[str, Any] = field(default_factory=dict)
     entities: Mapping[str, Any] = field(default_factory=dict)
+    stories: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def spacy_language(self) -> str:

@@ -93,3 +93,31 @@ def test_articles_without_a_document_embedding_still_group_as_near_duplicates(in
     story_ids = group_stories(unembedded)
     assert story_ids["c-en-near-duplicate"] == "a-en-original"
     assert story_ids["d-fr-translation"] == "d-fr-translation"
+
+
+SIMPLIFIED = (
+    "深度求索发布了新的开源模型，其权重以宽松的许可证公开，任何人都可以下载、检查和修改。"
+    "研究人员表示，这种做法让中国的人工智能实验室在全球开发者社区中赢得了信任，"
+    "但也有人担心，开放的权重会让安全措施更容易被绕过。该公司称，模型在数学和编程测试中"
+    "接近最强的封闭模型，而训练成本只是其中的一小部分。"
+)
+TRADITIONAL = (
+    "深度求索發布了新的開源模型，其權重以寬鬆的許可證公開，任何人都可以下載、檢查和修改。"
+    "研究人員表示，這種做法讓中國的人工智慧實驗室在全球開發者社群中贏得了信任，"
+    "但也有人擔心，開放的權重會讓安全措施更容易被繞過。該公司稱，模型在數學和程式設計測試中"
+    "接近最強的封閉模型，而訓練成本只是其中的一小部分。"
+)
+OTHER = (
+    "月之暗面推出了新版本的长文本助手，用户可以一次上传整本书并提出问题。公司表示，"
+    "新版本在阅读理解上有明显进步，付费用户数量在过去三个月翻了一番。分析人士认为，"
+    "国内大模型市场的竞争正从参数规模转向产品体验和价格。"
+)
+
+
+def test_a_traditional_copy_of_a_simplified_article_joins_its_story():
+    """Written in the other script, a copy shares almost no characters until both are in one script."""
+    rows = [StoryRow(article_id, "zh", None, text, None, frozenset())
+            for article_id, text in (("hans", SIMPLIFIED), ("hant", TRADITIONAL), ("other", OTHER))]
+    story_ids = group_stories(rows)
+    assert story_ids["hant"] == story_ids["hans"]
+    assert story_ids["other"] == "other"
