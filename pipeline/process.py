@@ -36,7 +36,7 @@ from core.progress import Progress
 from pipeline.analyse import Analyser, AnalyserSettings, require_models
 from pipeline.plan import plan_steps
 from pipeline.steps import PROCESS_STEPS, current_knowledge, current_versions
-from warehouse.records import AliasRecord, ArticleRecord, EntityRecord, PageRecord, ProcessedPage
+from warehouse.records import AliasRecord, ArticleRecord, EntityRecord, MentionRecord, PageRecord, ProcessedPage
 from warehouse.rows import build
 from warehouse.store import DOCUMENT_HASH_PREFIX, EPOCH, Store
 
@@ -61,6 +61,8 @@ class ProcessSummary:
     """Articles linked with an earlier knowledge base that its change cannot reach: kept as they are."""
     relinked_as_before: int = 0
     """Articles the change of the knowledge base reached whose links came out as they were."""
+    stories_touched: bool = False
+    """Whether a stored article taken up again names other entities or has a new document embedding."""
 
     def line(self) -> str:
         skipped = ", ".join(f"{reason} {n}" for reason, n in self.no_article.most_common()) or "none"
@@ -171,8 +173,9 @@ def process_stage(config: Config, *, reprocess: bool = False, engine: str = "loc
     if analyser is not None and analyser.unsaved:
         store.save_embeddings(analyser.unsaved)
     # Stories and summaries read the articles, mentions and passages: only a change of those redoes them.
-    if summary.pages or sum(summary.redone.values()) > summary.relinked_as_before or reprocess:
+    if summary.pages or summary.stories_touched or reprocess:
         summary.stories = group_stories(store, model_id)
+    if summary.pages or sum(summary.redone.values()) > summary.relinked_as_before or reprocess:
         store.refresh_summaries(model_id)
     store.prune_knowledge_bases(fingerprint)
     return summary
@@ -192,15 +195,16 @@ def _redo_steps(store: Store, analyser: Analyser, later: dict[str, list[str]], k
             for start in range(0, len(ids), batch_size):
                 batch = ids[start: start + batch_size]
                 articles = store.articles(batch)
-                mentions = store.mentions(batch) if step != "link" else {}
+                mentions = store.mentions(batch)
                 vectors = store.embeddings([DOCUMENT_HASH_PREFIX + i for i in batch], model_id)
-                results = [analyser.redo(a, step, mentions.get(a.article_id, ()),
+                results = [analyser.redo(a, step, mentions[a.article_id] if step != "link" else (),
                                          vectors.get(DOCUMENT_HASH_PREFIX + a.article_id))
                            for a in articles]
+                summary.stories_touched |= any(_moves_stories(r, mentions[r.page_id]) for r in results)
                 same: set[str] = set()
                 if step == "link" and knowledge_only.intersection(batch):
                     same = _as_before(store, [r for r in results if r.page_id in knowledge_only],
-                                      {a.article_id: a for a in articles})
+                                      {a.article_id: a for a in articles}, mentions)
                     store.record_redone(sorted(same), step, versions, knowledge)
                     made = [e for r in results if r.page_id in same for e in r.embeddings]
                     if made:  # an embedding none was stored for, though the same links ask for it
@@ -211,10 +215,17 @@ def _redo_steps(store: Store, analyser: Analyser, later: dict[str, list[str]], k
                 progress.advance(len(results))
 
 
-def _as_before(store: Store, results: list[ProcessedPage], stored: dict[str, ArticleRecord]) -> set[str]:
+def _moves_stories(result: ProcessedPage, stored: Sequence[MentionRecord]) -> bool:
+    """Whether a redone article can change the stories: they read the entities it names and
+    its document embedding (``nlp.stories``), nothing else a later step than extraction makes."""
+    return ({m.entity_id for m in result.mentions} != {m.entity_id for m in stored}
+            or any(e.text_hash.startswith(DOCUMENT_HASH_PREFIX) for e in result.embeddings))
+
+
+def _as_before(store: Store, results: list[ProcessedPage], stored: dict[str, ArticleRecord],
+               mentions: dict[str, list[MentionRecord]]) -> set[str]:
     """The ids of the relinked articles whose mentions, candidate names and relevance are those stored."""
-    ids = [r.page_id for r in results]
-    mentions, candidates = store.mentions(ids), store.candidates(ids)
+    candidates = store.candidates([r.page_id for r in results])
 
     def stored_as(value: float) -> float:  # the warehouse keeps scores as 32-bit floats
         return float(np.float32(value))
