@@ -12,16 +12,23 @@ warehouse in a temporary folder. In the same run:
   (no metadata) in place of the stage's trafilatura call;
 - **analyse**: the stage's whole per-page analysis (``Analyser.analyse``) in
   one process on one thread, as each worker runs it, models loaded and
-  warmed up first: what the stage costs per page before any pool, transfer
-  or write;
+  warmed up first, over every distinct page the stage works on: what the
+  stage costs per page before any pool, transfer or write;
 - **stage**: ``veille process`` (``process_stage``) with ``W`` workers and one
   writer, timed from start to end (model loading in the workers, batches,
   writes, story grouping included); it also runs the publication date, entity
   matching, relevance, document embeddings and stance passages.
 
-Prints pages/s for each, the ratio stage per core / direct, and the resident
-memory (main process plus workers) sampled every half second, by tenth of the
-run, so that growth with the number of pages shows.
+Prints pages/s for each and the ratios. The pool's efficiency is "ratio per
+worker": the stage's pages/s between its first and its last batch written
+(worker start-up and model loading before, story grouping after, are printed
+apart), divided by the number of workers and by the one-process analysis rate.
+On 2 cores the main process (reading pages, writing results) shares the cores
+with 2 workers, so 1.0 is out of reach there. The same comparison in CPU time
+per page (the workers' from /proc, between the same two moments, against the
+one-process analysis's) is less sensitive to other work on the machine. Then
+the resident memory (main process plus workers) sampled every half second, by
+tenth of the run, so that growth with the number of pages shows.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from pathlib import Path
 
 import tomlkit
 import trafilatura
+from threadpoolctl import threadpool_limits
 
 from bench.corpus import load_pages
 from nlp.charset import decode_html
@@ -100,12 +108,13 @@ def main() -> None:
                                   fetched_at=FETCHED, origin="crawl"))
 
     sample = records[: args.direct_pages]
-    # The whole analysis is timed on pages the stage works on, in its order (by page id), after a
-    # warm-up on others; copies of a page share passages, whose embeddings the analyser keeps, so
-    # it starts with none known, as each worker does.
-    in_stage_order = sorted(records, key=lambda record: record.page_id)
-    analysis_sample, warm_up = in_stage_order[: args.direct_pages], in_stage_order[-20:]
-
+    # The whole analysis is timed on every distinct page the stage works on (the stage sees each
+    # about pages / corpus times: its mean cost per page is theirs), in the stage's order (by page
+    # id), after a warm-up on copies; copies of a page share passages, whose embeddings an analyser
+    # keeps, so it starts with none known, as each worker does.
+    distinct = records[: len(corpus)]
+    analysis_sample = sorted(distinct, key=lambda record: record.page_id)
+    warm_up = records[len(corpus): len(corpus) + 20] or distinct[-20:]
     def stage_call(html: str, record: PageRecord) -> str:
         document = trafilatura.bare_extraction(html, **trafilatura_options(record.url, record.fetched_at))
         return document.text if document is not None else ""
@@ -156,7 +165,10 @@ def main() -> None:
     stage = summary.pages / elapsed
     # After the stage, so that these models do not count in its memory.
     settings = AnalyserSettings.from_config(load_config(None, Path("unused.duckdb")))
-    analyser = Analyser(replace(settings, threads=1)).load()  # one core, as each worker has
+    # One core, as each worker has (its threads capped as the stage's workers cap theirs): spinning
+    # BLAS threads would otherwise count in its CPU time and slow it down.
+    threadpool_limits(1)
+    analyser = Analyser(replace(settings, threads=1)).load()
     for record in warm_up:
         analyser.analyse(record)
     analyser.known_hashes.clear()
