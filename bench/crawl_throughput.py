@@ -1,6 +1,6 @@
 """Crawl throughput on a local site, against a bare Scrapy spider in the same run.
 
-    .venv/bin/python -m bench.crawl_throughput [--pages 2000] [--page-kb 8]
+    .venv/bin/python -m bench.crawl_throughput [--pages 2000] [--page-kb 8] [--runs 3]
 
 A site of generated article pages (~8 KB each, each with a canonical link) and
 a sitemap listing them is written to a temporary folder and served from
@@ -11,11 +11,17 @@ not what the crawls measure. Then, each in a fresh process:
 - bare: a Scrapy spider that reads the sitemap and fetches every page, storing
   nothing (Scrapy's defaults, per-domain concurrency 16);
 - veille: the real crawl (``run_crawl``: NewsSpider, middlewares, the
-  warehouse pipeline) into a temporary DuckDB warehouse, with the same
-  concurrency and no politeness delay.
+  warehouse pipeline) into a fresh temporary DuckDB warehouse, with the same
+  concurrency and no politeness delay (AutoThrottle stays on, as in production).
 
-Prints pages/s for both, the ratio veille / bare, and the crawler's RSS after
-1,000 and after 2,000 pages.
+Bare and veille run one after the other, ``--runs`` times: the machine's
+other work comes and goes, so the best of each and the median of the rounds'
+ratios are printed. Pages/s is wall time from the first to the last article
+response. CPU time per page is taken over the same span, for the whole process
+(the warehouse writer's thread included) and for the reactor's thread alone,
+which sets the crawl's pace: figures less sensitive than wall time to other
+work on the machine. Then the crawlers' RSS after 1,000 and 2,000 pages, and
+the load average.
 """
 
 from __future__ import annotations
@@ -23,7 +29,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -48,14 +56,21 @@ def _peak_mb() -> float:
 
 
 class Progress:
-    """A Scrapy extension: time from the first to the last page, RSS at milestones."""
+    """A Scrapy extension: time from the first to the last page, CPU time in that span, RSS at milestones.
+
+    CPU clocks are read at the first page and when the expected number of
+    pages has come (``BENCH_PAGES``), not at every page: the process clock
+    costs more with every thread the process has.
+    """
 
     def __init__(self, crawler) -> None:
         from scrapy import signals
 
         self.pages = 0
+        self.expected = crawler.settings.getint("BENCH_PAGES")
         self.first: float | None = None
         self.last = 0.0
+        self.cpu: dict[str, tuple[float, float]] = {}
         self.memory: dict[int, tuple[float, float]] = {}
         crawler.signals.connect(self.response, signal=signals.response_received)
         crawler.signals.connect(self.closed, signal=signals.spider_closed)
@@ -69,15 +84,20 @@ class Progress:
         if "/p/" not in response.url:
             return
         self.pages += 1
-        now = time.perf_counter()
-        self.first = self.first or now
-        self.last = now
+        self.last = time.perf_counter()
+        if self.first is None:
+            self.first = self.last
+            self.cpu["first"] = (time.process_time(), time.thread_time())
+        if self.pages == self.expected:
+            self.cpu["last"] = (time.process_time(), time.thread_time())
         if self.pages in (1000, 2000):
             self.memory[self.pages] = (_rss_mb(), _peak_mb())
 
     def closed(self, spider, reason) -> None:
+        (process_first, thread_first), (process_last, thread_last) = self.cpu["first"], self.cpu["last"]
         Path(self.out).write_text(json.dumps({
             "pages": self.pages, "seconds": self.last - (self.first or self.last), "memory": self.memory,
+            "cpu_seconds": process_last - process_first, "reactor_seconds": thread_last - thread_first,
         }))
 
 
@@ -125,7 +145,7 @@ async def _load(base_url: str, pages: int, concurrency: int) -> float:
 
 # -- the two crawlers, each in its own process ----------------------------------------------
 
-def bare(base_url: str, out: str) -> None:
+def bare(base_url: str, out: str, pages: int) -> None:
     from scrapy import Request, Spider
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.sitemap import Sitemap
@@ -147,13 +167,13 @@ def bare(base_url: str, out: str) -> None:
         "CONCURRENT_REQUESTS_PER_DOMAIN": CONCURRENCY, "CONCURRENT_REQUESTS": 32, "LOG_LEVEL": "WARNING",
         "ROBOTSTXT_OBEY": True, "TELNETCONSOLE_ENABLED": False,
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
-        "EXTENSIONS": {"bench.crawl_throughput.Progress": 0}, "BENCH_OUT": out,
+        "EXTENSIONS": {"bench.crawl_throughput.Progress": 0}, "BENCH_OUT": out, "BENCH_PAGES": pages,
     })
     process.crawl(Bare)
     process.start()
 
 
-def veille(base_url: str, out: str, workdir: Path) -> None:
+def veille(base_url: str, out: str, workdir: Path, pages: int) -> None:
     import logging
 
     from crawlers.run import run_crawl
@@ -169,6 +189,7 @@ def veille(base_url: str, out: str, workdir: Path) -> None:
     config_file = workdir / "veille.toml"
     config_file.write_text(tomlkit.dumps(
         {"crawl": {"download_delay": 0.0, "concurrency_per_domain": CONCURRENCY, "download_timeout": 30.0}}))
+    (workdir / "veille.duckdb").unlink(missing_ok=True)  # a fresh warehouse: no page is known yet
     config = load_config(config_file, workdir / "veille.duckdb")
     registry = parse_sources(tomlkit.dumps({"source": [{
         "name": "bench", "language": "en", "homepage": f"{base_url}/", "sitemaps": [f"{base_url}/sitemap.xml"],
@@ -176,16 +197,17 @@ def veille(base_url: str, out: str, workdir: Path) -> None:
     store = Store(config.db)
     store.migrate()
     summary = run_crawl(config.crawl, store, list(registry.sources),
-                        extra_settings={"EXTENSIONS": {"bench.crawl_throughput.Progress": 0}, "BENCH_OUT": out})
+                        extra_settings={"EXTENSIONS": {"bench.crawl_throughput.Progress": 0}, "BENCH_OUT": out,
+                                        "BENCH_PAGES": pages})
     result = json.loads(Path(out).read_text())
     result["stored"] = summary.counts.get("fetched", 0)
     Path(out).write_text(json.dumps(result))
 
 
-def _child(kind: str, base_url: str, workdir: Path) -> dict[str, Any]:
+def _child(kind: str, base_url: str, workdir: Path, pages: int) -> dict[str, Any]:
     out = workdir / f"{kind}.json"
     subprocess.run([sys.executable, "-m", "bench.crawl_throughput", "--child", kind, "--base-url", base_url,
-                    "--workdir", str(workdir)], check=True)
+                    "--workdir", str(workdir), "--pages", str(pages)], check=True)
     return json.loads(out.read_text())
 
 
@@ -201,6 +223,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--page-kb", type=int, default=8)
+    parser.add_argument("--runs", type=int, default=3, help="rounds of bare then veille (default 3)")
     parser.add_argument("--child", choices=["bare", "veille", "serve"])
     parser.add_argument("--base-url")
     parser.add_argument("--workdir", type=Path)
@@ -209,10 +232,10 @@ def main() -> None:
         serve(args.workdir, int(args.base_url.rsplit(":", 1)[1]))
         return
     if args.child == "bare":
-        bare(args.base_url, str(args.workdir / "bare.json"))
+        bare(args.base_url, str(args.workdir / "bare.json"), args.pages)
         return
     if args.child == "veille":
-        veille(args.base_url, str(args.workdir / "veille.json"), args.workdir)
+        veille(args.base_url, str(args.workdir / "veille.json"), args.workdir, args.pages)
         return
 
     with tempfile.TemporaryDirectory(prefix="veille-crawl-bench-") as tmp:
@@ -231,25 +254,44 @@ def main() -> None:
                     if time.monotonic() > deadline:
                         raise
                     time.sleep(0.2)
-            bare_result = _child("bare", base_url, workdir)
-            veille_result = _child("veille", base_url, workdir)
+            rounds = [(_child("bare", base_url, workdir, args.pages), _child("veille", base_url, workdir, args.pages))
+                      for _ in range(args.runs)]
             page_kb = sum(f.stat().st_size for f in (workdir / "site" / "p").iterdir()) / args.pages / 1024
         finally:
             server.terminate()
             server.wait()
+    report(rounds, args.pages, page_kb, capacity)
 
-    bare_rate = bare_result["pages"] / bare_result["seconds"]
-    veille_rate = veille_result["pages"] / veille_result["seconds"]
-    print(f"site: {args.pages} pages of {page_kb:.1f} KB on loopback (aiohttp, its own process)")
+
+def report(rounds: list[tuple[dict[str, Any], dict[str, Any]]], pages: int, page_kb: float, capacity: float) -> None:
+    """Each round's figures, then the best of each crawler and the median of the rounds' ratios."""
+    def rate(result: dict[str, Any]) -> float:
+        return result["pages"] / result["seconds"]
+
+    def per_page(result: dict[str, Any], key: str) -> float:
+        return result[key] * 1000 / result["pages"]
+
+    print(f"site: {pages} pages of {page_kb:.1f} KB on loopback (aiohttp, its own process)")
     print(f"server alone (aiohttp client, 64 connections): {capacity:7.0f} pages/s")
-    print(f"bare Scrapy:  {bare_rate:7.0f} pages/s ({bare_result['pages']} pages)")
-    print(f"veille crawl: {veille_rate:7.0f} pages/s ({veille_result['stored']} pages stored)")
-    print(f"ratio veille / bare: {veille_rate / bare_rate:.2f}")
-    for label, result in (("bare", bare_result), ("veille", veille_result)):
+    print("round  bare pages/s  veille pages/s  ratio  CPU ms/page bare, veille (all threads | reactor thread)")
+    for n, (bare_result, veille_result) in enumerate(rounds, 1):
+        ratio = rate(veille_result) / rate(bare_result)
+        print(f"{n:5d}  {rate(bare_result):12.0f}  {rate(veille_result):14.0f}  {ratio:5.2f}"
+              f"  {per_page(bare_result, 'cpu_seconds'):.2f}, {per_page(veille_result, 'cpu_seconds'):.2f}"
+              f" | {per_page(bare_result, 'reactor_seconds'):.2f}, {per_page(veille_result, 'reactor_seconds'):.2f}")
+    best_bare, best_veille = (max(rate(r[i]) for r in rounds) for i in (0, 1))
+    print(f"best of {len(rounds)}: bare {best_bare:.0f} pages/s, veille {best_veille:.0f} pages/s "
+          f"({rounds[-1][1]['stored']} pages stored), ratio {best_veille / best_bare:.2f}")
+    print(f"median of the rounds' ratios: {statistics.median(rate(v) / rate(b) for b, v in rounds):.2f}")
+    for label, key in (("all threads", "cpu_seconds"), ("reactor thread", "reactor_seconds")):
+        bare_cpu, veille_cpu = (statistics.median(per_page(r[i], key) for r in rounds) for i in (0, 1))
+        print(f"CPU per page, {label} (medians): bare {bare_cpu:.2f} ms, veille {veille_cpu:.2f} ms, "
+              f"ratio bare / veille {bare_cpu / veille_cpu:.2f}")
+    print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    for label, result in (("bare", rounds[-1][0]), ("veille", rounds[-1][1])):
         memory = ", ".join(f"after {n} pages {rss:.0f} MB (peak {peak:.0f} MB)"
                            for n, (rss, peak) in sorted(result["memory"].items(), key=lambda kv: int(kv[0])))
-        print(f"RSS {label}: {memory}")
-
+        print(f"RSS {label} (last round): {memory}")
 
 if __name__ == "__main__":
     main()

@@ -42,6 +42,8 @@ class CrawlConfig(_Section):
     download_delay: float = Field(ge=0)
     obey_robots_txt: bool
     retry_times: int = Field(ge=0)
+    batch_pages: int = Field(ge=1)
+    batch_seconds: float = Field(gt=0)
     ingest_private_hosts: list[str] = []
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -16,25 +17,36 @@ from warehouse.store import Store, page_id_for
 
 
 class WarehousePipeline:
-    """Write pages to the warehouse ``PAGE_BATCH_SIZE`` at a time.
+    """Write pages to the warehouse in batches, one transaction each.
 
-    Each batch is one transaction, and the file is released between batches
-    so that readers get in. Batches are written by one background thread, in
-    order, while the crawl goes on downloading (DuckDB works outside the GIL). Counts by outcome are written when the
-    spider closes; a run killed before that is marked interrupted by the next one.
-    Feed and sitemap validators (ETag, Last-Modified) are saved only when the
-    run finished: after an interrupted run the next one must not be told
-    "not modified" by a feed whose entries it never followed.
+    A batch is written once it holds ``PAGE_BATCH_SIZE`` pages or
+    ``PAGE_BATCH_BYTES`` of bodies, or once its first page has waited
+    ``PAGE_BATCH_SECONDS``; the file is released between batches so that
+    readers get in. Opening the file and committing cost tens of milliseconds
+    whatever the batch holds, so batches are large. They are written by one
+    background thread, in order, while the crawl goes on downloading (DuckDB
+    works outside the GIL); the item that closes a batch waits for it to be
+    stored, which holds the crawl back only when the warehouse is slower than
+    the network. Counts by outcome are written when the spider closes; a run
+    killed before that is marked interrupted by the next one. Feed and sitemap
+    validators (ETag, Last-Modified) are saved only when the run finished:
+    after an interrupted run the next one must not be told "not modified" by a
+    feed whose entries it never followed.
     """
 
     def __init__(self, crawler: Crawler, store: Store, run_id: str, batch_size: int,
-                 max_pages: int | None = None) -> None:
+                 max_pages: int | None = None, *, batch_bytes: int = 32_000_000,
+                 batch_seconds: float = 10.0) -> None:
         self.crawler = crawler
         self.max_pages = max_pages
         self.store = store
         self.run_id = run_id
         self.batch_size = batch_size
-        self.pages: list[PageRecord] = []
+        self.batch_bytes = batch_bytes
+        self.batch_seconds = batch_seconds
+        self.pages: list[PageItem] = []
+        self.pending_bytes = 0
+        self.batch_started = 0.0
         self.states: dict[str, tuple[str | None, str | None]] = {}
         self.seen: set[str] = set()
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="veille-pages")
@@ -48,8 +60,10 @@ class WarehousePipeline:
             crawler,
             Store(Path(settings["VEILLE_DB"])),
             settings["VEILLE_RUN_ID"],
-            settings.getint("PAGE_BATCH_SIZE", 50),
+            settings.getint("PAGE_BATCH_SIZE", 500),
             settings.getint("CLOSESPIDER_ITEMCOUNT") or None,
+            batch_bytes=settings.getint("PAGE_BATCH_BYTES", 32_000_000),
+            batch_seconds=settings.getfloat("PAGE_BATCH_SECONDS", 10.0),
         )
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
@@ -65,7 +79,23 @@ class WarehousePipeline:
         if self.max_pages is not None and len(self.seen) >= self.max_pages:
             raise DropItem(f"{item.url}: the page limit ({self.max_pages}) is reached")  # fetched again next run
         self.seen.add(item.url)
-        self.pages.append(
+        if not self.pages:
+            self.batch_started = time.monotonic()
+        self.pages.append(item)
+        self.pending_bytes += len(item.body)
+        self.crawler.stats.inc_value(f"veille/outcome/{item.source}/fetched")
+        if (len(self.pages) >= self.batch_size or self.pending_bytes >= self.batch_bytes
+                or time.monotonic() - self.batch_started >= self.batch_seconds):
+            batch, self.pages, self.pending_bytes = self.pages, [], 0
+            try:
+                await asyncio.wrap_future(self.writer.submit(self._save, batch))
+            except Exception as error:  # any storage failure ends the crawl
+                self._stop(error)
+        return item
+
+    def _save(self, items: list[PageItem]) -> None:
+        """Store one batch (in the writer thread: hashing and compressing the bodies happen there too)."""
+        self.store.save_pages([
             PageRecord(
                 page_id=page_id_for(item.url),
                 url=item.url,
@@ -83,15 +113,8 @@ class WarehousePipeline:
                 hint_title=item.hint_title,
                 hint_published=item.hint_published,
             )
-        )
-        self.crawler.stats.inc_value(f"veille/outcome/{item.source}/fetched")
-        if len(self.pages) >= self.batch_size:
-            batch, self.pages = self.pages, []
-            try:
-                await asyncio.wrap_future(self.writer.submit(self.store.save_pages, batch))
-            except Exception as error:  # any storage failure ends the crawl
-                self._stop(error)
-        return item
+            for item in items
+        ])
 
     def _stop(self, error: Exception) -> None:
         """The warehouse refused a batch: stop the crawl.
@@ -107,10 +130,10 @@ class WarehousePipeline:
 
     def close_spider(self, spider: Spider | None = None) -> None:
         self.writer.shutdown(wait=True)
-        batch, self.pages = self.pages, []
+        batch, self.pages, self.pending_bytes = self.pages, [], 0
         if batch:
             try:
-                self.store.save_pages(batch)
+                self._save(batch)
             except Exception as error:
                 self.crawler.stats.set_value("veille/warehouse_error", str(error).splitlines()[0])
         prefix = "veille/outcome/"

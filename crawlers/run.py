@@ -71,9 +71,14 @@ def scrapy_settings(config: CrawlConfig, sources: list[Source], db: str, run_id:
         "DOWNLOAD_MAXSIZE": config.max_response_bytes,
         "DOWNLOAD_WARNSIZE": min(config.max_response_bytes, 5_000_000),
         "CONCURRENT_REQUESTS_PER_DOMAIN": config.concurrency_per_domain,
+        # AutoThrottle aims at half the allowed concurrency on average (2 for the
+        # default 4): a fixed aim would leave a larger allowance unused.
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": max(1.0, config.concurrency_per_domain / 2),
         "DOWNLOAD_DELAY": config.download_delay,
         "AUTOTHROTTLE_START_DELAY": max(config.download_delay, 0.01),
         "RETRY_TIMES": config.retry_times,
+        "PAGE_BATCH_SIZE": config.batch_pages,
+        "PAGE_BATCH_SECONDS": config.batch_seconds,
         "VEILLE_DB": db,
         "VEILLE_RUN_ID": run_id,
         "VEILLE_PRIVATE_HOSTS": sorted({host for source in sources for host in source.private_hosts}),

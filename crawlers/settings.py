@@ -16,7 +16,7 @@ DOWNLOAD_DELAY = 0.5
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30.0
-AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0  # a run sets it to half of [crawl] concurrency_per_domain
 
 # Internal answers are refused when connecting, except for the hosts in
 # VEILLE_PRIVATE_HOSTS (set per run from the sources that allow their private network).
@@ -48,5 +48,12 @@ ITEM_PIPELINES = {"crawlers.pipelines.WarehousePipeline": 300}
 # process (a failed page is asked for again by the next nightly run).
 SHARED_FRONTIER_SEEN_TTL = 12 * 3600
 
-PAGE_BATCH_SIZE = 50  # pages written to the warehouse per transaction
+# Pages are written to the warehouse together, one transaction a batch: a batch
+# is written once it holds PAGE_BATCH_SIZE pages or PAGE_BATCH_BYTES of bodies,
+# or once its first page has waited PAGE_BATCH_SECONDS ([crawl] batch_pages and
+# batch_seconds in veille.toml set the first and the last).
+PAGE_BATCH_SIZE = 500
+PAGE_BATCH_BYTES = 32_000_000
+PAGE_BATCH_SECONDS = 10.0
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawlers.logs.QuietLogFormatter"  # no log line per page

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -23,8 +23,13 @@ def _is_tracking(name: str) -> bool:
     return lowered in TRACKING_PARAMETERS or lowered.startswith(TRACKING_PREFIXES)
 
 
+@lru_cache(maxsize=16384)
 def normalise_url(url: str) -> str:
-    """Drop tracking parameters and the fragment, sort the query, lower-case the host."""
+    """Drop tracking parameters and the fragment, sort the query, lower-case the host.
+
+    Remembered: the crawl asks again for the URL it followed when the page
+    comes back, and for the page's canonical link, most often the same.
+    """
     parts = urlsplit(url.strip())
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)])
     cleaned = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", query, ""))

@@ -20,12 +20,14 @@ import json
 import logging
 import multiprocessing
 import os
+import time
 from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from typing import Any
 
 import numpy as np
 
@@ -37,7 +39,7 @@ from pipeline.analyse import Analyser, AnalyserSettings, require_models
 from pipeline.plan import plan_steps
 from pipeline.steps import PROCESS_STEPS, current_knowledge, current_versions
 from warehouse.records import AliasRecord, ArticleRecord, EntityRecord, MentionRecord, PageRecord, ProcessedPage
-from warehouse.rows import build
+from warehouse.rows import build, from_row
 from warehouse.store import DOCUMENT_HASH_PREFIX, EPOCH, Store
 
 log = logging.getLogger("veille.process")
@@ -63,6 +65,10 @@ class ProcessSummary:
     """Articles the change of the knowledge base reached whose links came out as they were."""
     stories_touched: bool = False
     """Whether a stored article taken up again names other entities or has a new document embedding."""
+    started: float = 0.0
+    ended: float = 0.0
+    written: list[tuple[float, int]] = field(default_factory=list)
+    """(``time.perf_counter()`` when written, pages) for each batch written: where the time went."""
 
     def line(self) -> str:
         skipped = ", ".join(f"{reason} {n}" for reason, n in self.no_article.most_common()) or "none"
@@ -115,6 +121,11 @@ def _analyse_in_worker(page: PageRecord) -> ProcessedPage:
     return _analyse_safely(_worker, page)
 
 
+def _analyse_row_in_worker(row: dict[str, Any]) -> ProcessedPage:
+    """A page as stored (body compressed), decoded where it is worked on."""
+    return _analyse_in_worker(from_row(PageRecord, row))
+
+
 def sync_knowledge_base(store: Store) -> None:
     """Copy the knowledge base into the warehouse, for SQL over entities."""
     from nlp.entities.kb import KnowledgeBase
@@ -129,8 +140,8 @@ def process_stage(config: Config, *, reprocess: bool = False, engine: str = "loc
     """Analyse the pages due, on the local pool or (``engine="ray"``) on a Ray cluster at ``address``."""
     from nlp.embeddings import encoder_id
 
+    started = time.perf_counter()
     settings = AnalyserSettings.from_config(config)
-    require_models(settings)
     store = Store(config.db)
     store.migrate()
     versions = {step: version for step, version in current_versions(settings).items() if step in PROCESS_STEPS}
@@ -138,10 +149,9 @@ def process_stage(config: Config, *, reprocess: bool = False, engine: str = "loc
     fingerprint = knowledge[0]
     since = datetime.now(timezone.utc) if reprocess else EPOCH
     store.save_knowledge_base(*knowledge)
-    sync_knowledge_base(store)
     model_id = encoder_id(settings.embedding, settings.cache_dir)
     plan = plan_steps(store, versions, knowledge, since)
-    summary = ProcessSummary(kept_links=len(plan.unreached))
+    summary = ProcessSummary(kept_links=len(plan.unreached), started=started)
     if plan.unreached:
         store.mark_knowledge(plan.unreached, fingerprint)
     known_hashes = frozenset(store.embedding_hashes(model_id)) if plan.first else frozenset()
@@ -149,25 +159,37 @@ def process_stage(config: Config, *, reprocess: bool = False, engine: str = "loc
     batch_size = config.process.batch_size
     batches = [page_ids[start: start + batch_size] for start in range(0, len(page_ids), batch_size)]
     analyser: Analyser | None = None
-    with Progress("process", len(page_ids), unit="pages") as progress:
-        def write(results: list[ProcessedPage]) -> None:
-            store.save_processed(results, versions["extract"], versions, fingerprint)
-            _tally(summary, results)
-            progress.advance(len(results))
+    # A pool pays for loading the models in every worker: worth it beyond two batches.
+    # It starts first, so that the workers load their models while this process checks
+    # that they are installed and copies the knowledge base.
+    pool = (_start_pool(settings, known_hashes, config.process.workers)
+            if engine != "ray" and config.process.workers > 1 and len(batches) > 2 else None)
+    try:
+        require_models(settings)
+        sync_knowledge_base(store)
+        with Progress("process", len(page_ids), unit="pages") as progress:
+            def write(results: list[ProcessedPage]) -> None:
+                store.save_processed(results, versions["extract"], versions, fingerprint)
+                _tally(summary, results)
+                summary.written.append((time.perf_counter(), len(results)))
+                progress.advance(len(results))
 
-        if engine == "ray":
-            from pipeline.ray_engine import SHARD_FOLDER, RayOptions, process_on_ray, run_version
+            if engine == "ray":
+                from pipeline.ray_engine import SHARD_FOLDER, RayOptions, process_on_ray, run_version
 
-            options = RayOptions(address, config.data_dir / SHARD_FOLDER, config.process.workers, _usable_cores())
-            process_on_ray(store, page_ids, batch_size, settings, known_hashes, run_version(versions, fingerprint),
-                           options, write)
-        # A pool pays for loading the models in every worker: worth it beyond two batches.
-        elif config.process.workers > 1 and len(batches) > 2:
-            _process_in_pool(store, batches, settings, known_hashes, config.process.workers, write)
-        elif batches:
-            analyser = Analyser(settings, known_hashes)
-            for pages in _pages_by_batch(store, batches):
-                write([_analyse_safely(analyser, page) for page in pages])
+                options = RayOptions(address, config.data_dir / SHARD_FOLDER, config.process.workers,
+                                     _usable_cores())
+                process_on_ray(store, page_ids, batch_size, settings, known_hashes,
+                               run_version(versions, fingerprint), options, write)
+            elif pool is not None:
+                _process_in_pool(pool, store, batches, config.process.workers, write)
+            elif batches:
+                analyser = Analyser(settings, known_hashes)
+                for pages in _pages_by_batch(store, batches):
+                    write([_analyse_safely(analyser, page) for page in pages])
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     later = {step: plan.from_step(ordinal) for ordinal, step in enumerate(PROCESS_STEPS) if ordinal > 0}
     if any(later.values()):
         analyser = analyser or Analyser(settings, known_hashes)
@@ -181,6 +203,7 @@ def process_stage(config: Config, *, reprocess: bool = False, engine: str = "loc
     if summary.pages or sum(summary.redone.values()) > summary.relinked_as_before or reprocess:
         store.refresh_summaries(model_id)
     store.prune_knowledge_bases(fingerprint)
+    summary.ended = time.perf_counter()
     return summary
 
 
@@ -259,19 +282,33 @@ def _usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _process_in_pool(store: Store, batches: Sequence[Sequence[str]], settings: AnalyserSettings,
-                     known_hashes: frozenset[str], workers: int, write) -> None:
-    """Keep the next batch queued behind the one the workers are on; write each as it completes."""
+def _start_pool(settings: AnalyserSettings, known_hashes: frozenset[str], workers: int) -> ProcessPoolExecutor:
+    """Worker processes, each loading the models as soon as it starts."""
     context = multiprocessing.get_context("spawn")
     # Each worker computes on its share of the cores: more threads would spin against each other.
     settings = replace(settings, threads=max(1, _usable_cores() // workers))
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                                initargs=(settings, known_hashes))
+    # The executor starts its processes with the first task; an empty one starts them now.
+    for _ in range(workers):
+        pool.submit(int)
+    return pool
+
+
+def _process_in_pool(pool: ProcessPoolExecutor, store: Store, batches: Sequence[Sequence[str]], workers: int,
+                     write) -> None:
+    """Keep the next batch queued behind the one the workers are on; write each as it completes.
+
+    Pages go to the workers as stored, bodies compressed (a fifth of the bytes
+    to copy, and this process, which shares the cores with the workers, does
+    not decompress them).
+    """
     in_flight: deque[Iterator[ProcessedPage]] = deque()
     try:
-        for pages in _pages_by_batch(store, batches):
-            chunk = max(1, len(pages) // (4 * workers))  # small chunks: no worker idles at a batch's end
-            in_flight.append(pool.map(_analyse_in_worker, pages, chunksize=chunk))
+        for ids in batches:
+            rows = store.page_rows(ids)
+            chunk = max(1, len(rows) // (4 * workers))  # small chunks: no worker idles at a batch's end
+            in_flight.append(pool.map(_analyse_row_in_worker, rows, chunksize=chunk))
             if len(in_flight) == 2:
                 write(list(in_flight.popleft()))
         while in_flight:
@@ -279,8 +316,6 @@ def _process_in_pool(store: Store, batches: Sequence[Sequence[str]], settings: A
     except BrokenProcessPool as error:
         raise VeilleError("a worker process died (killed, or out of memory); the batches written so far "
                           "are kept, and the next run processes the rest") from error
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _tally(summary: ProcessSummary, results: list[ProcessedPage]) -> None:

@@ -205,11 +205,19 @@ class Store:
 
     def pages(self, page_ids: Sequence[str]) -> list[PageRecord]:
         """The stored pages with these ids, bodies decompressed."""
+        return [from_row(PageRecord, row) for row in self.page_rows(page_ids)]
+
+    def page_rows(self, page_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """The stored pages with these ids as stored, bodies still compressed.
+
+        For a reader that hands pages to other processes: a compressed body is a
+        fifth of the size to send, and ``from_row(PageRecord, row)`` decodes it
+        where the page is worked on.
+        """
         with self._read() as connection:
             cursor = connection.execute(query("pages_by_id"), {"ids": list(page_ids)})
             columns = [d[0] for d in cursor.description]
-            rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
-        return [from_row(PageRecord, row) for row in rows]
+            return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
     def step_plan(self, versions: dict[str, str], since: datetime = EPOCH) -> list[tuple[str, int, bool]]:
         """(page id, ordinal of its first step to redo, whether it holds an article) for each page

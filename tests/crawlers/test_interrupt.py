@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow  # two crawls of a deliberately slow site each
 
 DATA = Path(__file__).with_name("data")
 PAGES = 150
-BATCH = 50  # PAGE_BATCH_SIZE in crawlers/settings.py
+BATCH = 50  # [crawl] batch_pages in data/interrupt/veille.toml
 
 
 @pytest.fixture

@@ -42,6 +42,7 @@ def test_polite_defaults(tmp_path, monkeypatch):
     assert settings.getbool("ROBOTSTXT_OBEY")
     assert settings.getbool("AUTOTHROTTLE_ENABLED")
     assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 4
+    assert settings.getfloat("AUTOTHROTTLE_TARGET_CONCURRENCY") == 2.0
     assert settings.getfloat("DOWNLOAD_DELAY") == 0.5
     assert settings.getfloat("DOWNLOAD_TIMEOUT") == 30
     assert settings.getint("DOWNLOAD_MAXSIZE") == 10_000_000
@@ -53,9 +54,18 @@ def test_config_tunes_politeness(tmp_path, monkeypatch):
     settings = settings_for(
         tmp_path, "[crawl]\nconcurrency_per_domain = 2\ndownload_delay = 3.0\nmax_response_bytes = 1000\n", monkeypatch)
     assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 2
+    assert settings.getfloat("AUTOTHROTTLE_TARGET_CONCURRENCY") == 1.0
     assert settings.getfloat("DOWNLOAD_DELAY") == 3.0
     assert settings.getfloat("AUTOTHROTTLE_START_DELAY") == 3.0
     assert settings.getint("DOWNLOAD_MAXSIZE") == 1000
+
+
+def test_page_batches_follow_the_config(tmp_path, monkeypatch):
+    settings = settings_for(tmp_path, "[crawl]\nconcurrency_per_domain = 16\nbatch_pages = 20\nbatch_seconds = 2.5\n",
+                            monkeypatch)
+    assert settings.getfloat("AUTOTHROTTLE_TARGET_CONCURRENCY") == 8.0
+    assert settings.getint("PAGE_BATCH_SIZE") == 20
+    assert settings.getfloat("PAGE_BATCH_SECONDS") == 2.5
 
 
 def test_redis_url_switches_scheduler_and_duplicate_filter(tmp_path, monkeypatch):
