@@ -6,10 +6,12 @@ Corpus pages are stored in a fresh warehouse in a temporary folder and
 processed once (one process, as ``[process] workers = 1``). Then, in the same
 run, an alias is added to a copy of the knowledge base and:
 
-- **relink**: ``veille process`` (``process_stage``) takes the stored articles
-  up from the linking step: it links their stored text again, re-scores
-  relevance from the new mentions and the stored document embeddings, and
-  redoes the stance passages (whose embeddings are mostly stored already);
+- **relink**: ``veille process`` (``process_stage``) diffs the knowledge base
+  against the one the stored articles were linked with, records the articles
+  the change cannot reach as linked with the new one, and takes the others up
+  from the linking step: it links their stored text again, re-scores relevance
+  from the new mentions and the stored document embeddings, and redoes the
+  stance passages (whose embeddings are mostly stored already);
 - **full**: ``veille process --reprocess`` redoes every step from the raw pages
   with the same knowledge base.
 
@@ -87,8 +89,8 @@ def main() -> None:
 
     articles = relinked.redone["link"]
     print(f"pages: {first.pages} ({first.articles} articles, {first.relevant} relevant), one process")
-    print(f"relink after an alias is added: {articles} articles in {relink:6.1f} s "
-          f"({articles / relink:6.1f} articles/s); {mentions} mentions of the new alias")
+    print(f"relink after an alias is added: {articles} articles linked again, {relinked.kept_links} out of "
+          f"the change's reach kept, in {relink:6.1f} s; {mentions} mentions of the new alias")
     print(f"full reprocess of the same pages: {full.pages} pages in {whole:6.1f} s ({full.pages / whole:6.1f} pages/s)")
     print(f"ratio full / relink, end to end: {whole / relink:6.1f}")
     print(f"models loaded, per page: full analysis {warm_full * 1000:7.1f} ms, relink {warm_relink * 1000:7.1f} ms, "

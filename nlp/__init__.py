@@ -5,7 +5,7 @@ CODE_VERSION = "6"
 
 STEP_CODE = {
     "extract": "8",  # story signatures compare Chinese texts in one script
-    "link": CODE_VERSION,
+    "link": "7",  # jieba's total frequency no longer grows with the knowledge base's names
     "relevance": CODE_VERSION,
     "passages": CODE_VERSION,
     "stances": CODE_VERSION,

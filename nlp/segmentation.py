@@ -40,7 +40,12 @@ def default_cache_dir() -> Path:
 
 
 def jieba_tokenizer(cache_dir: Path, words: Iterable[str] = ()) -> Any:
-    """A private jieba tokenizer that also knows ``words``, its cache file in ``cache_dir``."""
+    """A private jieba tokenizer that also knows ``words``, its cache file in ``cache_dir``.
+
+    The dictionary's total frequency stays that of jieba's own dictionary: each added word
+    raises it, and every word's share of it is what jieba weighs cuts with, so a name added
+    would otherwise move the cuts (and a later name's frequency) in texts that do not hold it.
+    """
     import jieba
 
     logging.getLogger("jieba").setLevel(logging.WARNING)
@@ -48,8 +53,10 @@ def jieba_tokenizer(cache_dir: Path, words: Iterable[str] = ()) -> Any:
     tokenizer = jieba.Tokenizer()
     tokenizer.tmp_dir = str(cache_dir)
     tokenizer.initialize()
+    total = tokenizer.total
     for word in words:
         tokenizer.add_word(word)
+        tokenizer.total = total
     return tokenizer
 
 

@@ -3,7 +3,8 @@
 A page whose extraction is out of date (or never done) is processed whole.
 An article whose extraction is current but a later step is not is taken up from
 that step, reading what the steps before it stored: a new alias re-links the
-stored article texts without reading a page again.
+stored article texts it can reach (see ``pipeline.plan``) without reading a page
+again.
 
 Workers (a process pool, one per core by default) extract and analyse pages;
 the main process is the single writer, one transaction per batch. It loads no
@@ -15,6 +16,7 @@ uncommitted work, and the next run takes it up again.
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
 import os
@@ -25,13 +27,16 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
+import numpy as np
+
 from nlp.errors import ModelUnavailableError
 from core.config import Config
 from core.errors import VeilleError
 from core.progress import Progress
 from pipeline.analyse import Analyser, AnalyserSettings, require_models
-from pipeline.steps import PROCESS_STEPS, current_versions
-from warehouse.records import AliasRecord, EntityRecord, PageRecord, ProcessedPage
+from pipeline.plan import plan_steps
+from pipeline.steps import PROCESS_STEPS, current_knowledge, current_versions
+from warehouse.records import AliasRecord, ArticleRecord, EntityRecord, MentionRecord, PageRecord, ProcessedPage
 from warehouse.rows import build
 from warehouse.store import DOCUMENT_HASH_PREFIX, EPOCH, Store
 
@@ -52,6 +57,12 @@ class ProcessSummary:
     no_article: Counter = field(default_factory=Counter)
     redone: Counter = field(default_factory=Counter)
     """Stored articles taken up from a later step than extraction, by that step."""
+    kept_links: int = 0
+    """Articles linked with an earlier knowledge base that its change cannot reach: kept as they are."""
+    relinked_as_before: int = 0
+    """Articles the change of the knowledge base reached whose links came out as they were."""
+    stories_touched: bool = False
+    """Whether a stored article taken up again names other entities or has a new document embedding."""
 
     def line(self) -> str:
         skipped = ", ".join(f"{reason} {n}" for reason, n in self.no_article.most_common()) or "none"
@@ -61,6 +72,10 @@ class ProcessSummary:
         if self.redone:
             line += "; redone from " + ", ".join(f"{step} {self.redone[step]}" for step in PROCESS_STEPS
                                                 if self.redone[step])
+        if self.kept_links:
+            line += f"; {self.kept_links} articles out of reach of the knowledge base's change kept their links"
+        if self.relinked_as_before:
+            line += f", {self.relinked_as_before} linked again came out as they were"
         return line
 
 
@@ -119,19 +134,24 @@ def process_stage(config: Config, *, reprocess: bool = False, engine: str = "loc
     store = Store(config.db)
     store.migrate()
     versions = {step: version for step, version in current_versions(settings).items() if step in PROCESS_STEPS}
+    knowledge = current_knowledge()
+    fingerprint = knowledge[0]
     since = datetime.now(timezone.utc) if reprocess else EPOCH
+    store.save_knowledge_base(*knowledge)
     sync_knowledge_base(store)
     model_id = encoder_id(settings.embedding, settings.cache_dir)
-    known_hashes = frozenset(store.embedding_hashes(model_id))
-    plan = store.step_plan(versions, since)
-    page_ids = [page_id for page_id, first, _ in plan if first == 0]
+    plan = plan_steps(store, versions, knowledge, since)
+    summary = ProcessSummary(kept_links=len(plan.unreached))
+    if plan.unreached:
+        store.mark_knowledge(plan.unreached, fingerprint)
+    known_hashes = frozenset(store.embedding_hashes(model_id)) if plan.first else frozenset()
+    page_ids = plan.from_step(0)
     batch_size = config.process.batch_size
     batches = [page_ids[start: start + batch_size] for start in range(0, len(page_ids), batch_size)]
-    summary = ProcessSummary()
     analyser: Analyser | None = None
     with Progress("process", len(page_ids), unit="pages") as progress:
         def write(results: list[ProcessedPage]) -> None:
-            store.save_processed(results, versions["extract"], versions)
+            store.save_processed(results, versions["extract"], versions, fingerprint)
             _tally(summary, results)
             progress.advance(len(results))
 
@@ -139,7 +159,8 @@ def process_stage(config: Config, *, reprocess: bool = False, engine: str = "loc
             from pipeline.ray_engine import SHARD_FOLDER, RayOptions, process_on_ray, run_version
 
             options = RayOptions(address, config.data_dir / SHARD_FOLDER, config.process.workers, _usable_cores())
-            process_on_ray(store, page_ids, batch_size, settings, known_hashes, run_version(versions), options, write)
+            process_on_ray(store, page_ids, batch_size, settings, known_hashes, run_version(versions, fingerprint),
+                           options, write)
         # A pool pays for loading the models in every worker: worth it beyond two batches.
         elif config.process.workers > 1 and len(batches) > 2:
             _process_in_pool(store, batches, settings, known_hashes, config.process.workers, write)
@@ -147,36 +168,83 @@ def process_stage(config: Config, *, reprocess: bool = False, engine: str = "loc
             analyser = Analyser(settings, known_hashes)
             for pages in _pages_by_batch(store, batches):
                 write([_analyse_safely(analyser, page) for page in pages])
-    later = {step: [page_id for page_id, first, _ in plan if first == ordinal]
-             for ordinal, step in enumerate(PROCESS_STEPS) if ordinal > 0}
+    later = {step: plan.from_step(ordinal) for ordinal, step in enumerate(PROCESS_STEPS) if ordinal > 0}
     if any(later.values()):
         analyser = analyser or Analyser(settings, known_hashes)
-        _redo_steps(store, analyser, later, versions, model_id, batch_size, summary)
+        _redo_steps(store, analyser, later, plan.knowledge_only, versions, fingerprint, model_id, batch_size,
+                    summary)
     if analyser is not None and analyser.unsaved:
         store.save_embeddings(analyser.unsaved)
-    if summary.pages or summary.redone or reprocess:
+    # Stories and summaries read the articles, mentions and passages: only a change of those redoes them.
+    if summary.pages or summary.stories_touched or reprocess:
         summary.stories = group_stories(store, model_id)
+    if summary.pages or sum(summary.redone.values()) > summary.relinked_as_before or reprocess:
         store.refresh_summaries(model_id)
+    store.prune_knowledge_bases(fingerprint)
     return summary
 
 
-def _redo_steps(store: Store, analyser: Analyser, later: dict[str, list[str]], versions: dict[str, str],
-                model_id: str, batch_size: int, summary: ProcessSummary) -> None:
-    """Take stored articles up from a later step than extraction, batch by batch, in this process."""
+def _redo_steps(store: Store, analyser: Analyser, later: dict[str, list[str]], knowledge_only: set[str],
+                versions: dict[str, str], knowledge: str, model_id: str, batch_size: int,
+                summary: ProcessSummary) -> None:
+    """Take stored articles up from a later step than extraction, batch by batch, in this process.
+
+    An article linked again for a change of the knowledge base alone (``knowledge_only``) whose
+    mentions, candidate names and relevance come out as they were only has its steps recorded:
+    its passages, which read nothing else that changed, and their stance decisions stay."""
     analyser.use_stored(store.embeddings(analyser.description_hashes(), model_id))
     with Progress("process: later steps", sum(map(len, later.values())), unit="articles") as progress:
         for step, ids in later.items():
             for start in range(0, len(ids), batch_size):
                 batch = ids[start: start + batch_size]
                 articles = store.articles(batch)
-                mentions = store.mentions(batch) if step != "link" else {}
+                mentions = store.mentions(batch)
                 vectors = store.embeddings([DOCUMENT_HASH_PREFIX + i for i in batch], model_id)
-                results = [analyser.redo(a, step, mentions.get(a.article_id, ()),
+                results = [analyser.redo(a, step, mentions[a.article_id] if step != "link" else (),
                                          vectors.get(DOCUMENT_HASH_PREFIX + a.article_id))
                            for a in articles]
-                store.save_redone(results, step, versions)
+                summary.stories_touched |= any(_moves_stories(r, mentions[r.page_id]) for r in results)
+                same: set[str] = set()
+                if step == "link" and knowledge_only.intersection(batch):
+                    same = _as_before(store, [r for r in results if r.page_id in knowledge_only],
+                                      {a.article_id: a for a in articles}, mentions)
+                    store.record_redone(sorted(same), step, versions, knowledge)
+                    made = [e for r in results if r.page_id in same for e in r.embeddings]
+                    if made:  # an embedding none was stored for, though the same links ask for it
+                        store.save_embeddings(made)
+                    summary.relinked_as_before += len(same)
+                store.save_redone([r for r in results if r.page_id not in same], step, versions, knowledge)
                 summary.redone[step] += len(results)
                 progress.advance(len(results))
+
+
+def _moves_stories(result: ProcessedPage, stored: Sequence[MentionRecord]) -> bool:
+    """Whether a redone article can change the stories: they read the entities it names and
+    its document embedding (``nlp.stories``), nothing else a later step than extraction makes."""
+    return ({m.entity_id for m in result.mentions} != {m.entity_id for m in stored}
+            or any(e.text_hash.startswith(DOCUMENT_HASH_PREFIX) for e in result.embeddings))
+
+
+def _as_before(store: Store, results: list[ProcessedPage], stored: dict[str, ArticleRecord],
+               mentions: dict[str, list[MentionRecord]]) -> set[str]:
+    """The ids of the relinked articles whose mentions, candidate names and relevance are those stored."""
+    candidates = store.candidates([r.page_id for r in results])
+
+    def stored_as(value: float) -> float:  # the warehouse keeps scores as 32-bit floats
+        return float(np.float32(value))
+
+    def links(found) -> list[tuple]:
+        return sorted((m.entity_id, m.surface, m.start_char, m.end_char, m.method, stored_as(m.score), m.sentence)
+                      for m in found)
+
+    def relevance(article: ArticleRecord) -> tuple:
+        return (stored_as(article.relevance), article.relevant,
+                json.dumps(article.relevance_evidence, sort_keys=True))
+
+    return {r.page_id for r in results
+            if r.article is not None and links(r.mentions) == links(mentions[r.page_id])
+            and sorted(r.candidates, key=repr) == sorted(candidates[r.page_id], key=repr)
+            and relevance(r.article) == relevance(stored[r.page_id])}
 
 
 def _pages_by_batch(store: Store, batches: Sequence[Sequence[str]]) -> Iterator[list[PageRecord]]:

@@ -66,9 +66,10 @@ class _AnalyserActor:
         return batch_id, shards.to_table([_analyse_in_worker(page) for page in pages], nlp_version)
 
 
-def run_version(versions: Mapping[str, str]) -> str:
-    """One string for the versions of every process step: a shard made under any other is dropped."""
-    return " ".join(f"{step}={version}" for step, version in sorted(versions.items()))
+def run_version(versions: Mapping[str, str], knowledge: str) -> str:
+    """One string for the versions of every process step and the knowledge base's fingerprint:
+    a shard made under any other is dropped."""
+    return " ".join(f"{step}={version}" for step, version in sorted({**versions, "knowledge": knowledge}.items()))
 
 
 def batch_id(page_ids: Sequence[str], nlp_version: str) -> str:

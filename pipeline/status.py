@@ -79,15 +79,18 @@ def gather_status(config: Config) -> Status:
 
 def step_currency(store, versions: dict[str, str]) -> list[dict[str, Any]]:
     """Per step: its version, how many pages (extraction) or articles (the later steps) are
-    current, and how many the next run would redo (a step redone redoes the steps after it)."""
-    from pipeline.steps import PROCESS_STEPS
+    current, and how many the next run would redo (a step redone redoes the steps after it;
+    an article linked with an earlier knowledge base is to link again only where its change
+    can reach it)."""
+    from pipeline.plan import plan_steps
+    from pipeline.steps import PROCESS_STEPS, current_knowledge
 
     process_versions = {step: versions[step] for step in PROCESS_STEPS}
-    plan = store.step_plan(process_versions)
+    plan = plan_steps(store, process_versions, current_knowledge())
     counts = store.fetch("step_counts")[0]
     rows = []
     for ordinal, step in enumerate(PROCESS_STEPS):
-        redo = sum(1 for _, first, article in plan if first <= ordinal and (ordinal == 0 or article))
+        redo = plan.redo(ordinal)
         total = counts["pages"] if ordinal == 0 else counts["articles"]
         rows.append({"step": step, "version": versions[step], "unit": "pages" if ordinal == 0 else "articles",
                      "current": total - redo, "to_redo": redo})

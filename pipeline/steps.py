@@ -8,6 +8,10 @@ reruns where that version changed, and so does every step after it, since each r
 the stored output of the ones before. The fingerprints take only the tables of the
 language files that a step reads, so a new alias re-links without re-extracting and a
 passage rule redoes passages without re-linking.
+
+The knowledge base is left out of the versions: linking records which knowledge base
+it read by its own fingerprint (``current_knowledge``), and a change of it is diffed
+(``pipeline.plan``) so that only the articles it can reach are linked again.
 """
 
 from __future__ import annotations
@@ -48,8 +52,8 @@ def _data_files(step: str) -> tuple[Path, ...]:
     cues = Path(kb.__file__).with_name("cues.toml")
     return {
         "extract": (),
-        "link": (kb.DEFAULT_PATH, cues),
-        "relevance": (topic.DEFAULT_PATH, relevance.DEFAULT_PATH, kb.DEFAULT_PATH),
+        "link": (cues,),
+        "relevance": (topic.DEFAULT_PATH, relevance.DEFAULT_PATH),
         "passages": (topic.DEFAULT_PATH,),
         "stances": (taxonomy.DEFAULT_PATH, seeded.THRESHOLDS_PATH, topic.DEFAULT_PATH),
     }[step]
@@ -93,6 +97,14 @@ def step_versions(inputs: StepInputs) -> dict[str, str]:
             digest.update(code.encode() + b"\0" + _tables(data, _LANGUAGE_TABLES[step]).encode())
         versions[step] = f"{STEP_CODE[step]}+{digest.hexdigest()[:10]}"
     return versions
+
+
+def current_knowledge() -> tuple[str, str]:
+    """The fingerprint and the text of the knowledge base linking reads (``kb.toml``)."""
+    from nlp.entities import kb
+
+    content = kb.DEFAULT_PATH.read_text(encoding="utf-8")
+    return hashlib.sha1(content.encode()).hexdigest()[:12], content
 
 
 def downstream(step: str) -> tuple[str, ...]:

@@ -148,6 +148,7 @@ class StepRecord:
     step: str
     version: str
     done_at: datetime
+    knowledge: str | None = None  # the knowledge base's fingerprint, on link records (060_knowledge_bases.sql)
 
 
 @dataclass(frozen=True)

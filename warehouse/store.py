@@ -238,13 +238,33 @@ class Store:
                 found[mention.article_id].append(mention)
         return found
 
-    def save_redone(self, results: Sequence[ProcessedPage], start: str, versions: dict[str, str]) -> None:
+    def candidates(self, article_ids: Sequence[str]) -> dict[str, list[CandidateRecord]]:
+        """The stored candidate names of these articles, by article, in text order."""
+        found: dict[str, list[CandidateRecord]] = {article_id: [] for article_id in article_ids}
+        for row in self.fetch("candidates_by_article", {"ids": list(article_ids)}):
+            found[row["article_id"]].append(from_row(CandidateRecord, row))
+        return found
+
+    def record_redone(self, article_ids: Sequence[str], start: str, versions: dict[str, str],
+                      knowledge: str | None = None) -> None:
+        """Record the steps from ``start`` on as done at ``versions`` for articles whose redoing
+        gave what they hold already: nothing else is written, their stance decisions stay."""
+        now = _now()
+        records = [StepRecord(article_id, step, versions[step], now, knowledge if step == "link" else None)
+                   for article_id in article_ids for step in REDONE_STEPS[REDONE_STEPS.index(start):]]
+        with self._write() as connection:
+            _insert(connection, "insert_page_steps", to_arrow(StepRecord, records))
+
+    def save_redone(self, results: Sequence[ProcessedPage], start: str, versions: dict[str, str],
+                    knowledge: str | None = None) -> None:
         """Store what the steps from ``start`` on (``link``, ``relevance`` or ``passages``) made anew
-        of stored articles, in one transaction; what earlier steps stored stays as it is."""
+        of stored articles, in one transaction; what earlier steps stored stays as it is.
+        ``knowledge`` is the fingerprint of the knowledge base linking read."""
         ids = pa.table({"page_id": [r.page_id for r in results]})
         redone = REDONE_STEPS[REDONE_STEPS.index(start):]
         now = _now()
-        records = [StepRecord(r.page_id, step, versions[step], now) for r in results for step in redone]
+        records = [StepRecord(r.page_id, step, versions[step], now, knowledge if step == "link" else None)
+                   for r in results for step in redone]
         with self._write() as connection:
             connection.register("batch_ids", ids)
             if start == "link":
@@ -263,6 +283,45 @@ class Store:
             self._insert_embeddings(connection, [e for r in results for e in r.embeddings])
             _insert(connection, "insert_page_steps", to_arrow(StepRecord, records))
 
+    def save_knowledge_base(self, fingerprint: str, content: str) -> None:
+        """Keep the text of a knowledge base pages are linked with (once per fingerprint)."""
+        with self._write() as connection:
+            connection.execute(query("knowledge_base_put"),
+                               {"fingerprint": fingerprint, "content": content, "saved_at": _now()})
+
+    def knowledge_base(self, fingerprint: str) -> str | None:
+        """The text of a knowledge base kept by ``save_knowledge_base``, if it still is."""
+        with self._read() as connection:
+            row = connection.execute(query("knowledge_base_get"), {"fingerprint": fingerprint}).fetchone()
+        return row[0] if row else None
+
+    def prune_knowledge_bases(self, fingerprint: str) -> None:
+        """Forget the knowledge bases other than ``fingerprint`` that no page is linked with."""
+        with self._write() as connection:
+            connection.execute(query("knowledge_bases_prune"), {"fingerprint": fingerprint})
+
+    def knowledge_stale(self, link_version: str, fingerprint: str) -> list[tuple[str, str | None]]:
+        """(article id, fingerprint it was linked with) of the articles linked at ``link_version``
+        but with another knowledge base than ``fingerprint``."""
+        return [(row["page_id"], row["knowledge"])
+                for row in self.fetch("knowledge_stale", {"version": link_version, "fingerprint": fingerprint})]
+
+    def article_texts(self, article_ids: Sequence[str]) -> list[tuple[str, str, str]]:
+        """(article id, language, text) of these articles."""
+        return [(row["article_id"], row["language"], row["text"])
+                for row in self.fetch("article_texts", {"ids": list(article_ids)})]
+
+    def linked_entities(self, article_ids: Sequence[str]) -> dict[str, set[str]]:
+        """The entity ids each of these articles' stored mentions name (articles without any left out)."""
+        return {row["article_id"]: set(row["entity_ids"])
+                for row in self.fetch("linked_entities", {"ids": list(article_ids)})}
+
+    def mark_knowledge(self, article_ids: Sequence[str], fingerprint: str) -> None:
+        """Record these articles as linked with the knowledge base ``fingerprint``, without relinking them."""
+        with self._write() as connection:
+            connection.register("batch_ids", pa.table({"page_id": list(article_ids)}))
+            connection.execute(query("mark_knowledge"), {"fingerprint": fingerprint})
+
     def stale_stance_articles(self, version: str) -> list[str]:
         """Articles with stance passages whose assignment is not recorded at ``version``."""
         return [row["article_id"] for row in self.fetch("stances_stale", {"version": version})]
@@ -280,12 +339,13 @@ class Store:
                     to_arrow(StepRecord, [StepRecord(page_id, step, version, now) for page_id in page_ids]))
 
     def save_processed(self, results: Sequence[ProcessedPage], nlp_version: str,
-                       versions: dict[str, str] | None = None) -> None:
+                       versions: dict[str, str] | None = None, knowledge: str | None = None) -> None:
         """Replace everything derived from these pages, in one transaction; ``versions`` are those
-        of the process steps done (all of them for an article, extraction alone for a page without one)."""
+        of the process steps done (all of them for an article, extraction alone for a page without one),
+        ``knowledge`` the fingerprint of the knowledge base linking read."""
         now = _now()
         steps = [
-            StepRecord(r.page_id, step, version, now)
+            StepRecord(r.page_id, step, version, now, knowledge if step == "link" else None)
             for r in results
             for step, version in (versions or {}).items()
             if r.article is not None or step == "extract"

@@ -27,7 +27,7 @@ from nlp.segmentation import UNSPACED
 READ_WHOLE_BELOW = 1_500
 """Texts of fewer characters are read whole."""
 
-_SHORT = 3
+SHORT = 3
 """A first piece shorter than this is searched together with the piece after it."""
 
 _WORD = re.compile(rf"[^\W\d_{registry().unspaced_characters}]+|\d+")
@@ -64,7 +64,7 @@ class Focus:
         for pieces in names:
             lowered = [piece.lower() for piece in pieces if piece.strip()]
             if lowered:
-                short = len(lowered[0]) < _SHORT and not _HAN.search(lowered[0])
+                short = len(lowered[0]) < SHORT and not _HAN.search(lowered[0])
                 keys.add(tuple(lowered[:2]) if short else (lowered[0],))
         for cue in cues:
             keys.add(tuple(cue.lower().replace("-", " ").split()))

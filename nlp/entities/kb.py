@@ -104,7 +104,15 @@ class KnowledgeBase:
         """
         path = Path(path) if path is not None else DEFAULT_PATH
         origin = "kb.toml" if path == DEFAULT_PATH else str(path)
-        return _parse(origin, path.read_text(encoding="utf-8"), alias_languages())
+        return cls.parse(path.read_text(encoding="utf-8"), origin)
+
+    @classmethod
+    def parse(cls, text: str, origin: str = "kb.toml") -> KnowledgeBase:
+        """Check and build a knowledge base from the text of its file (``origin`` names it in errors).
+
+        The last few are kept: a process run reads the same file for the warehouse's copy,
+        the plan and the matcher."""
+        return _parse(origin, text, alias_languages())
 
     def needs_context(self, alias: Alias) -> bool:
         """Whether this alias is also a common word or a person's name, so it links only with support."""

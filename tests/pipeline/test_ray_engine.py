@@ -14,7 +14,7 @@ from core.config import load_config
 from pipeline.analyse import Analyser, AnalyserSettings
 from pipeline.process import process_stage
 from pipeline.ray_engine import SHARD_FOLDER, run_version
-from pipeline.steps import PROCESS_STEPS, current_versions
+from pipeline.steps import PROCESS_STEPS, current_knowledge, current_versions
 from tests.pipeline.test_process import consistency, demo_pages
 from warehouse import shards
 from warehouse.store import Store
@@ -133,14 +133,15 @@ def test_shards_left_by_a_killed_run_are_loaded_once_and_not_analysed_again(tmp_
     settings = AnalyserSettings.from_config(config)
     analyser = Analyser(settings)
     versions = {step: v for step, v in current_versions(settings).items() if step in PROCESS_STEPS}
+    knowledge = current_knowledge()[0]
     first, second = demo_pages()[:3], demo_pages()[3:6]
     folder = tmp_path / SHARD_FOLDER
     folder.mkdir()
-    loaded = shards.to_table([analyser.analyse(page) for page in first], run_version(versions))
-    store.save_processed(shards.from_table(loaded), versions["extract"], versions)
+    loaded = shards.to_table([analyser.analyse(page) for page in first], run_version(versions, knowledge))
+    store.save_processed(shards.from_table(loaded), versions["extract"], versions, knowledge)
     shards.write(folder / "loaded-not-removed.parquet", loaded)
     shards.write(folder / "not-loaded.parquet",
-                 shards.to_table([analyser.analyse(page) for page in second], run_version(versions)))
+                 shards.to_table([analyser.analyse(page) for page in second], run_version(versions, knowledge)))
     shards.write(folder / "other-version.parquet", shards.to_table([analyser.analyse(first[0])], "0+old"))
     summary = process_stage(config, engine="ray")
     # 3 loaded again, 3 loaded, 38 analysed (47 if a shard's pages had been analysed too)

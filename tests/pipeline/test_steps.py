@@ -29,9 +29,9 @@ def rows(db: Path, sql: str):
         return connection.execute(sql).fetchall()
 
 
-def step_records(db: Path) -> dict[tuple[str, str], tuple[str, object]]:
-    return {(page, step): (version, done) for page, step, version, done in
-            rows(db, "SELECT page_id, step, version, done_at FROM page_steps")}
+def step_records(db: Path) -> dict[tuple[str, str], tuple[str, object, str | None]]:
+    return {(page, step): (version, done, knowledge) for page, step, version, done, knowledge in
+            rows(db, "SELECT page_id, step, version, done_at, knowledge FROM page_steps")}
 
 
 def changed(before: dict, after: dict, step: str) -> set[str]:
@@ -73,20 +73,67 @@ def test_an_alias_added_relinks_the_stored_articles_and_extracts_nothing_again(p
     monkeypatch.setattr(kb, "DEFAULT_PATH", extended(kb.DEFAULT_PATH, ADDITIONS / "kb_addition.toml", tmp_path))
     plan = {s["step"]: s for s in gather_status(processed).steps}
     articles = len(articles_before)
-    assert plan["extract"]["to_redo"] == 0 and plan["link"]["to_redo"] == articles
-    assert plan["passages"]["to_redo"] == articles and plan["link"]["current"] == 0
+    # Only the export-control article writes "commerce": the others cannot link differently.
+    reached = {a for (a,) in rows(db, "SELECT article_id FROM articles WHERE lower(text) LIKE '%commerce%'")}
+    assert len(reached) == 1
+    assert plan["extract"]["to_redo"] == 0 and plan["link"]["to_redo"] == len(reached)
+    assert plan["passages"]["to_redo"] == len(reached) and plan["link"]["current"] == articles - len(reached)
 
     summary = process_stage(processed)
-    assert summary.pages == 0 and summary.redone["link"] == articles
+    assert summary.pages == 0 and summary.redone["link"] == len(reached)
+    assert summary.kept_links == articles - len(reached)
     after = step_records(db)
     assert changed(before, after, "extract") == set()
-    assert changed(before, after, "link") == changed(before, after, "passages") == {a for a, _, _ in articles_before}
+    assert changed(before, after, "link") == {a for a, _, _ in articles_before}  # each records the new knowledge
+    assert {page for (page, step), (_, done, _) in after.items() if step == "link" and done != before[page, step][1]} \
+        == changed(before, after, "passages") == reached  # only the one reached was linked again
     assert rows(db, "SELECT article_id, text, processed_at FROM articles ORDER BY 1") == articles_before
     surfaces = rows(db, "SELECT DISTINCT surface FROM mentions WHERE entity_id = 'us-commerce-department'")
     assert surfaces == [("Commerce Department",)]
 
     again = process_stage(processed)
     assert again.pages == 0 and not again.redone and step_records(db) == after
+
+
+def outputs(db: Path) -> dict[str, list]:
+    """What linking and the steps after it stored, without the times they were done at."""
+    return {
+        "mentions": rows(db, "SELECT * FROM mentions ORDER BY ALL"),
+        "candidates": rows(db, "SELECT * FROM entity_candidate_mentions ORDER BY ALL"),
+        "articles": rows(db, "SELECT article_id, relevance, relevant, relevance_evidence, story_id "
+                             "FROM articles ORDER BY 1"),
+        "passages": rows(db, "SELECT * FROM passages ORDER BY ALL"),
+    }
+
+
+@pytest.mark.slow
+def test_a_knowledge_base_change_relinks_only_what_it_reaches_and_stores_what_a_full_reprocess_does(
+        processed, tmp_path, monkeypatch):
+    db = processed.db
+    text = kb.DEFAULT_PATH.read_text(encoding="utf-8")
+    edits = [('"Hugging Face", "HuggingFace", "HF Hub", "Hugging Face Hub"]', '"Hugging Face", "HuggingFace", "HF Hub"]'),
+             ('name = "OLMo"\nparent = "ai2"', 'name = "OLMo"\nparent = "meta"')]  # an alias removed, a lab changed
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "kb.toml"
+    path.write_text(text + (ADDITIONS / "kb_addition.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(kb, "DEFAULT_PATH", path)
+    articles = rows(db, "SELECT count(*) FROM articles")[0][0]
+    link = {s["step"]: s for s in gather_status(processed).steps}["link"]
+    assert 0 < link["to_redo"] < articles
+
+    summary = process_stage(processed)
+    assert summary.redone["link"] == link["to_redo"] and summary.kept_links == articles - link["to_redo"]
+    assert 0 < summary.relinked_as_before < link["to_redo"]  # "Hugging Face Hub" named nowhere: as before
+    assert rows(db, "SELECT count(*) FROM mentions WHERE entity_id = 'us-commerce-department'")[0][0] > 0
+    assert {s["step"]: s["to_redo"] for s in gather_status(processed).steps}["link"] == 0
+    relinked = outputs(db)
+    assert rows(db, "SELECT count(*) FROM knowledge_bases")[0][0] == 1  # the earlier one is linked with no more
+
+    full = process_stage(processed, reprocess=True)
+    assert full.pages == 12
+    assert outputs(db) == relinked
 
 
 @pytest.mark.slow

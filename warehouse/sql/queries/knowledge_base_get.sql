@@ -1,0 +1,1 @@
+SELECT content FROM knowledge_bases WHERE fingerprint = $fingerprint;

@@ -1,0 +1,1 @@
+INSERT OR IGNORE INTO knowledge_bases VALUES ($fingerprint, $content, $saved_at);
