@@ -169,15 +169,17 @@ def ingest_stage(
     if not pages:
         return summary
     store = Store(config.db)
-    store.migrate()
-    stored = {row["page_id"]: (row["body_sha256"], row["hint_title"], row["hint_language"], row["hint_published"],
-                               row["hint_published_offset"])
-              for row in store.fetch("ingest_known_pages", {"ids": list(pages)})}
-    new = {page_id: (item, page) for page_id, (item, page) in pages.items() if not _is_known(page, stored)}
+    with store.held():  # three calls in a row: one open
+        store.migrate()
+        stored = {row["page_id"]: (row["body_sha256"], row["hint_title"], row["hint_language"],
+                                   row["hint_published"], row["hint_published_offset"])
+                  for row in store.fetch("ingest_known_pages", {"ids": list(pages)})}
+        new = {page_id: (item, page) for page_id, (item, page) in pages.items() if not _is_known(page, stored)}
+        if new:
+            store.save_pages([page for _, page in new.values()])
     summary.known = [f"{item}: already stored as {page.url}" for page_id, (item, page) in pages.items()
                      if page_id not in new]
     if new:
-        store.save_pages([page for _, page in new.values()])
         summary.process_line = process_stage(config).line()
         outcomes = {row["page_id"]: row for row in store.fetch("ingest_outcomes", {"ids": list(new)})}
         summary.stored = [f"{item} → {_became(outcomes.get(page_id))}" for page_id, (item, _) in new.items()]
