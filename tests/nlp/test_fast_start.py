@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -144,3 +145,17 @@ def test_a_package_whose_tokenizer_differs_from_the_default_keeps_loading_it(tmp
         assert [t.text for t in nlp.tokenizer.base("GPT4o")] == ["GPT", "4o"]
         assert tokenizer_bytes(nlp) == custom.tokenizer.to_bytes(exclude=["vocab"])
     assert [p.read_text() for p in (cache / "tokenizers").glob("*.json")] == ["false"]
+
+
+def test_the_stages_import_dates_words_chinese_script_and_http_only_when_a_page_needs_them() -> None:
+    code = ("import sys, pipeline.ingest, pipeline.analyse, pipeline.process\n"
+            "print(' '.join(m for m in ('dateparser', 'hanzidentifier', 'crawlers.fetch') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                          env={"PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "PATH": ""})
+    assert done.stdout.split() == []
+    from nlp.dates import byline_date
+    from nlp.language import chinese_script
+
+    assert chinese_script("这是简体中文的新闻报道，发布于北京。") == "Hans"
+    assert byline_date("Published March 3, 2026", "en", datetime(2026, 12, 1, tzinfo=timezone.utc), None) \
+        == datetime(2026, 3, 3, tzinfo=timezone.utc)
