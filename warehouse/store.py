@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -120,12 +120,12 @@ class Store:
             return migrate_open(self._held)
         return migrate(self.path, lock_timeout=self.lock_timeout)
 
-    def _write(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+    def _write(self):
         if self._held is not None:
             return transaction(self._held)
         return write_transaction(self.path, lock_timeout=self.lock_timeout)
 
-    def _read(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+    def _read(self):
         if self._held is not None:
             return nullcontext(self._held)
         return read_connection(self.path, lock_timeout=self.lock_timeout)
