@@ -5,14 +5,14 @@ text; detection reads the first 1,000 characters, which is several times
 faster with the same result. Its language models load lazily, as lingua
 decides on the same result either way: only those of the languages whose
 script the text is written in (a Chinese page never loads the Latin-script
-models, and a start pays for none before its first page).
+models, and a start pays for none before its first page). hanzidentifier,
+which tells simplified from traditional Chinese, is imported for the first
+Chinese text.
 """
 
 from __future__ import annotations
 
 from functools import cache
-
-import hanzidentifier
 
 from core.languages import LanguageError, registry
 
@@ -40,6 +40,8 @@ def detect_language(text: str) -> str | None:
 
 def chinese_script(text: str) -> str | None:
     """``Hans`` or ``Hant`` for Chinese text (None when the text does not tell)."""
+    import hanzidentifier
+
     verdict = hanzidentifier.identify(text[:2000])
     if verdict == hanzidentifier.SIMPLIFIED:
         return "Hans"

@@ -4,7 +4,8 @@ Each input is checked first: only http(s) URLs and files (paths or ``file:``
 URIs) are read, and anything that is not HTML or plain text is refused with
 the reason. A document already stored with the same content and the same
 details given by hand is skipped as known. The summary says, for each input,
-what became of it.
+what became of it. The HTTP client (``crawlers.fetch``, urllib3) is imported
+for the first URL: files need none of it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from crawlers.fetch import FetchError, FetchLimits, InternalAddress, fetch
 from crawlers.urls import normalise_url
 from core.config import Config
 from core.errors import VeilleError
@@ -71,6 +71,8 @@ def _read_file(path: Path) -> tuple[bytes, str, str | None]:
 
 
 def _fetch(url: str, config: Config) -> tuple[bytes, str, str | None, str, int]:
+    from crawlers.fetch import FetchError, FetchLimits, InternalAddress, fetch
+
     limits = FetchLimits.from_config(config.crawl, frozenset(h.lower() for h in config.crawl.ingest_private_hosts))
     try:
         fetched = fetch(url, limits)
@@ -169,15 +171,17 @@ def ingest_stage(
     if not pages:
         return summary
     store = Store(config.db)
-    store.migrate()
-    stored = {row["page_id"]: (row["body_sha256"], row["hint_title"], row["hint_language"], row["hint_published"],
-                               row["hint_published_offset"])
-              for row in store.fetch("ingest_known_pages", {"ids": list(pages)})}
-    new = {page_id: (item, page) for page_id, (item, page) in pages.items() if not _is_known(page, stored)}
+    with store.held():  # three calls in a row: one open
+        store.migrate()
+        stored = {row["page_id"]: (row["body_sha256"], row["hint_title"], row["hint_language"],
+                                   row["hint_published"], row["hint_published_offset"])
+                  for row in store.fetch("ingest_known_pages", {"ids": list(pages)})}
+        new = {page_id: (item, page) for page_id, (item, page) in pages.items() if not _is_known(page, stored)}
+        if new:
+            store.save_pages([page for _, page in new.values()])
     summary.known = [f"{item}: already stored as {page.url}" for page_id, (item, page) in pages.items()
                      if page_id not in new]
     if new:
-        store.save_pages([page for _, page in new.values()])
         summary.process_line = process_stage(config).line()
         outcomes = {row["page_id"]: row for row in store.fetch("ingest_outcomes", {"ids": list(new)})}
         summary.stored = [f"{item} → {_became(outcomes.get(page_id))}" for page_id, (item, _) in new.items()]

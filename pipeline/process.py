@@ -143,30 +143,31 @@ def process_stage(config: Config, *, reprocess: bool = False, engine: str = "loc
     started = time.perf_counter()
     settings = AnalyserSettings.from_config(config)
     store = Store(config.db)
-    store.migrate()
     versions = {step: version for step, version in current_versions(settings).items() if step in PROCESS_STEPS}
     knowledge = current_knowledge()
     fingerprint = knowledge[0]
     since = datetime.now(timezone.utc) if reprocess else EPOCH
-    store.save_knowledge_base(*knowledge)
     model_id = encoder_id(settings.embedding, settings.cache_dir)
-    plan = plan_steps(store, versions, knowledge, since)
+    with store.held():  # the calls before the analysis: one open of the warehouse
+        store.migrate()
+        store.save_knowledge_base(*knowledge)
+        sync_knowledge_base(store)
+        plan = plan_steps(store, versions, knowledge, since)
+        if plan.unreached:
+            store.mark_knowledge(plan.unreached, fingerprint)
+        known_hashes = frozenset(store.embedding_hashes(model_id)) if plan.first else frozenset()
     summary = ProcessSummary(kept_links=len(plan.unreached), started=started)
-    if plan.unreached:
-        store.mark_knowledge(plan.unreached, fingerprint)
-    known_hashes = frozenset(store.embedding_hashes(model_id)) if plan.first else frozenset()
     page_ids = plan.from_step(0)
     batch_size = config.process.batch_size
     batches = [page_ids[start: start + batch_size] for start in range(0, len(page_ids), batch_size)]
     analyser: Analyser | None = None
     # A pool pays for loading the models in every worker: worth it beyond two batches.
     # It starts first, so that the workers load their models while this process checks
-    # that they are installed and copies the knowledge base.
+    # that they are installed.
     pool = (_start_pool(settings, known_hashes, config.process.workers)
             if engine != "ray" and config.process.workers > 1 and len(batches) > 2 else None)
     try:
         require_models(settings)
-        sync_knowledge_base(store)
         with Progress("process", len(page_ids), unit="pages") as progress:
             def write(results: list[ProcessedPage]) -> None:
                 store.save_processed(results, versions["extract"], versions, fingerprint)
@@ -195,14 +196,15 @@ def process_stage(config: Config, *, reprocess: bool = False, engine: str = "loc
         analyser = analyser or Analyser(settings, known_hashes)
         _redo_steps(store, analyser, later, plan.knowledge_only, versions, fingerprint, model_id, batch_size,
                     summary)
-    if analyser is not None and analyser.unsaved:
-        store.save_embeddings(analyser.unsaved)
-    # Stories and summaries read the articles, mentions and passages: only a change of those redoes them.
-    if summary.pages or summary.stories_touched or reprocess:
-        summary.stories = group_stories(store, model_id)
-    if summary.pages or sum(summary.redone.values()) > summary.relinked_as_before or reprocess:
-        store.refresh_summaries(model_id)
-    store.prune_knowledge_bases(fingerprint)
+    with store.held():  # and the calls after it: one more
+        if analyser is not None and analyser.unsaved:
+            store.save_embeddings(analyser.unsaved)
+        # Stories and summaries read the articles, mentions and passages: only a change of those redoes them.
+        if summary.pages or summary.stories_touched or reprocess:
+            summary.stories = group_stories(store, model_id)
+        if summary.pages or sum(summary.redone.values()) > summary.relinked_as_before or reprocess:
+            store.refresh_summaries(model_id)
+        store.prune_knowledge_bases(fingerprint)
     summary.ended = time.perf_counter()
     return summary
 

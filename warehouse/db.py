@@ -67,15 +67,22 @@ def write_transaction(
         raise WarehouseError(f"no warehouse at {path}; run `veille init` first")
     connection = _open(path, read_only=False, lock_timeout=lock_timeout)
     try:
-        connection.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(connection):
             yield connection
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
     finally:
         connection.close()
+
+
+@contextmanager
+def transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction on an open connection: committed when the block ends, rolled back if it raises."""
+    connection.execute("BEGIN TRANSACTION")
+    try:
+        yield connection
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
 
 
 @contextmanager
@@ -107,27 +114,32 @@ def migrate(path: Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> list[s
     Each migration runs in its own transaction together with the row that
     records it, so it is applied exactly once. Returns the names applied.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    connection = _open(path, read_only=False, lock_timeout=lock_timeout)
-    applied: list[str] = []
+    connection = open_for_writing(path, lock_timeout=lock_timeout)
     try:
-        connection.execute(query("schema_migrations_create"))
-        done = {row[0] for row in connection.execute(query("schema_migrations_versions")).fetchall()}
-        for migration in migrations():
-            if migration.version in done:
-                continue
-            connection.execute("BEGIN TRANSACTION")
-            try:
-                connection.execute(migration.script)
-                connection.execute(
-                    query("schema_migrations_record"),
-                    [migration.version, migration.name, datetime.now(timezone.utc)],
-                )
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-            connection.execute("COMMIT")
-            applied.append(f"{migration.version:03d}_{migration.name}")
+        return migrate_open(connection)
     finally:
         connection.close()
+
+
+def open_for_writing(path: Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> duckdb.DuckDBPyConnection:
+    """A connection that may write, created with the file if need be; the caller closes it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return _open(path, read_only=False, lock_timeout=lock_timeout)
+
+
+def migrate_open(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """``migrate`` on a connection already open for writing."""
+    applied: list[str] = []
+    connection.execute(query("schema_migrations_create"))
+    done = {row[0] for row in connection.execute(query("schema_migrations_versions")).fetchall()}
+    for migration in migrations():
+        if migration.version in done:
+            continue
+        with transaction(connection):
+            connection.execute(migration.script)
+            connection.execute(
+                query("schema_migrations_record"),
+                [migration.version, migration.name, datetime.now(timezone.utc)],
+            )
+        applied.append(f"{migration.version:03d}_{migration.name}")
     return applied

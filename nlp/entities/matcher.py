@@ -156,7 +156,7 @@ class EntityMatcher:
             aliases = self.kb.aliases_in(spec.alias_languages)
             key = self._pieces_key(language)
             if package := self.package(language):
-                nlp = load_tokenizing_pipeline(package)
+                nlp = load_tokenizing_pipeline(package, self.cache_dir)
             else:
                 jieba = spec.segmenter.words == "jieba"
                 words = {a.alias for a in aliases if _UNSPACED.search(a.alias) and " " not in a.alias} if jieba else ()

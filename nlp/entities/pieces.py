@@ -8,6 +8,8 @@ or a discovery cue. The phrase patterns' texts (each name's spellings, some
 takes them as ready Docs instead of tokenizing each one at every start. The
 key covers everything the cut depends on: the names, the pipeline package and
 its meta.json, the spaCy and jieba versions, and the code that cuts and spells.
+Whether a package's tokenizer is its language's default one is kept here too
+(``tokenizers/``): ``pipelines.py`` says why.
 """
 
 from __future__ import annotations
@@ -90,6 +92,25 @@ class KnownTokens:
         doc = self.tokenizer(text)
         self.cuts[text] = ([token.text for token in doc], [bool(token.whitespace_) for token in doc])
         return doc
+
+
+def default_tokenizer_key(package: str) -> str:
+    """What says whether a package's tokenizer is its language's default: the package, its meta.json, spaCy."""
+    digest = hashlib.sha256(f"{package}\0".encode())
+    digest.update(importlib.metadata.version("spacy").encode() + b"\0")
+    for path in _package_metas(package):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def load_default_tokenizer(cache_dir: Path, key: str) -> bool | None:
+    """Whether the package of ``key`` was found to cut as its language's default tokenizer; None: not known."""
+    verdict = _load(Path(cache_dir).expanduser() / "tokenizers" / f"{key}.json")
+    return verdict if isinstance(verdict, bool) else None
+
+
+def save_default_tokenizer(cache_dir: Path, key: str, same: bool) -> None:
+    _save(Path(cache_dir).expanduser() / "tokenizers" / f"{key}.json", same)
 
 
 def _load(path: Path) -> Any:

