@@ -11,7 +11,11 @@ import json
 import os
 import random
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
+
+from warehouse.records import PageRecord
+from warehouse.store import page_id_for
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
@@ -52,3 +56,18 @@ def load_pages(per_language: int | None = None, seed: int = 7) -> list[CorpusPag
         )
         for e in entries
     ]
+
+
+FETCHED = datetime(2026, 11, 28, tzinfo=timezone.utc)
+
+
+def repeated_page_records(corpus: list[CorpusPage], count: int) -> list[PageRecord]:
+    """``count`` crawled pages: the corpus's pages in turn, each repeat under a distinct URL."""
+    records = []
+    for index in range(count):
+        page = corpus[index % len(corpus)]
+        url = f"{page.url}#copy-{index // len(corpus)}"
+        records.append(PageRecord(page_id=page_id_for(url), url=url, final_url=page.url, source=page.set,
+                                  status=200, content_type="text/html", charset=None, headers={}, body=page.html,
+                                  fetched_at=FETCHED, origin="crawl"))
+    return records

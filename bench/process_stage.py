@@ -39,14 +39,13 @@ import tempfile
 import threading
 import time
 from dataclasses import replace
-from datetime import datetime, timezone
 from pathlib import Path
 
 import tomlkit
 import trafilatura
 from threadpoolctl import threadpool_limits
 
-from bench.corpus import load_pages
+from bench.corpus import load_pages, repeated_page_records
 from nlp.charset import decode_html
 from nlp.extraction import trafilatura_options
 from nlp.language import detect_language
@@ -54,9 +53,8 @@ from core.config import load_config
 from pipeline.analyse import Analyser, AnalyserSettings
 from pipeline.process import process_stage
 from warehouse.records import PageRecord
-from warehouse.store import Store, page_id_for
+from warehouse.store import Store
 
-FETCHED = datetime(2026, 11, 28, tzinfo=timezone.utc)
 
 
 def _children() -> list[str]:
@@ -99,13 +97,7 @@ def main() -> None:
     parser.add_argument("--direct-pages", type=int, default=120, help="pages timed for the direct calls")
     args = parser.parse_args()
     corpus = load_pages()
-    records = []
-    for index in range(args.pages):
-        page = corpus[index % len(corpus)]
-        url = f"{page.url}#copy-{index // len(corpus)}"
-        records.append(PageRecord(page_id=page_id_for(url), url=url, final_url=page.url, source=page.set,
-                                  status=200, content_type="text/html", charset=None, headers={}, body=page.html,
-                                  fetched_at=FETCHED, origin="crawl"))
+    records = repeated_page_records(corpus, args.pages)
 
     sample = records[: args.direct_pages]
     # The whole analysis is timed on every distinct page the stage works on (the stage sees each

@@ -22,12 +22,11 @@ from pathlib import Path
 
 import tomlkit
 
-from bench.corpus import load_pages
-from bench.process_stage import FETCHED
+from bench.corpus import load_pages, repeated_page_records
 from core.config import load_config
 from pipeline.process import process_stage
 from warehouse.records import PageRecord
-from warehouse.store import Store, page_id_for
+from warehouse.store import Store
 
 
 class ShardLoads(logging.Handler):
@@ -41,18 +40,6 @@ class ShardLoads(logging.Handler):
         if record.msg.startswith("shard "):
             _, pages, size, seconds = record.args
             self.loads.append((pages, size, seconds))
-
-
-def _records(count: int) -> list[PageRecord]:
-    corpus = load_pages()
-    records = []
-    for index in range(count):
-        page = corpus[index % len(corpus)]
-        url = f"{page.url}#copy-{index // len(corpus)}"
-        records.append(PageRecord(page_id=page_id_for(url), url=url, final_url=page.url, source=page.set,
-                                  status=200, content_type="text/html", charset=None, headers={}, body=page.html,
-                                  fetched_at=FETCHED, origin="crawl"))
-    return records
 
 
 def _timed_run(folder: Path, records: list[PageRecord], workers: int, engine: str) -> tuple[int, float]:
@@ -74,7 +61,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=400)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    records = _records(args.pages)
+    records = repeated_page_records(load_pages(), args.pages)
     loads = ShardLoads()
     logger = logging.getLogger("veille.process")
     logger.addHandler(loads)

@@ -27,19 +27,17 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import tomlkit
 
-from bench.corpus import load_pages
+from bench.corpus import load_pages, repeated_page_records
 from core.config import load_config
 from nlp.entities import kb
 from pipeline.process import process_stage
 from warehouse.records import PageRecord
-from warehouse.store import DOCUMENT_HASH_PREFIX, Store, page_id_for
+from warehouse.store import DOCUMENT_HASH_PREFIX, Store
 
-FETCHED = datetime(2026, 11, 28, tzinfo=timezone.utc)
 ADDED_ALIAS = '''
 [[entity]]
 id = "bench-added-lab"
@@ -57,13 +55,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=300)
     args = parser.parse_args()
     corpus = load_pages()
-    records = []
-    for index in range(args.pages):
-        page = corpus[index % len(corpus)]
-        url = f"{page.url}#copy-{index // len(corpus)}"
-        records.append(PageRecord(page_id=page_id_for(url), url=url, final_url=page.url, source=page.set,
-                                  status=200, content_type="text/html", charset=None, headers={}, body=page.html,
-                                  fetched_at=FETCHED, origin="crawl"))
+    records = repeated_page_records(corpus, args.pages)
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "veille.duckdb"
         config_file = Path(folder) / "veille.toml"
