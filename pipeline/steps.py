@@ -107,11 +107,6 @@ def current_knowledge() -> tuple[str, str]:
     return hashlib.sha1(content.encode()).hexdigest()[:12], content
 
 
-def downstream(step: str) -> tuple[str, ...]:
-    """The step and those after it, which redo their work when it does."""
-    return STEPS[STEPS.index(step):]
-
-
 def _read_language(path) -> dict[str, Any]:
     with open(path, "rb") as handle:
         return tomllib.load(handle)
