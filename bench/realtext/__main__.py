@@ -64,7 +64,9 @@ def add(paths: list[Path], split: str | None = None, manifest: Path = MANIFEST) 
     known = {(e.url, e.sha256) for e in entries}
     cache = cache_dir()
     cache.mkdir(parents=True, exist_ok=True)
-    numbers = Counter(e.language for e in entries)
+    numbers = Counter({e.language: 0 for e in entries})
+    for entry in entries:  # ids may skip numbers: new ones follow the highest
+        numbers[entry.language] = max(numbers[entry.language], int(entry.id.rsplit("-", 1)[1]))
     new: list[dict] = []
     for path in paths:
         for line in path.read_text(encoding="utf-8").splitlines():

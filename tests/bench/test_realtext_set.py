@@ -84,4 +84,8 @@ def test_a_batch_can_widen_one_split_and_a_site_never_spans_both(tmp_path, monke
     with pytest.raises(ValueError, match="in the test split"):
         add([_staged(tmp_path, "https://example.org/c", "Another text of the same site.")], "dev", manifest)
     assert len(load_manifest(manifest)) == 2
+    with manifest.open("a", encoding="utf-8") as handle:  # a manifest whose ids skip a number
+        handle.write(load_manifest(manifest)[0].to_json().replace('"en-001"', '"en-007"') + "\n")
+    add([_staged(tmp_path, "https://example.com/d", "A third site.")], "dev", manifest)
+    assert [e.id for e in load_manifest(manifest)] == ["en-001", "en-002", "en-007", "en-008"]
     assert len(problems(load_manifest(manifest), tmp_path / "cache")) == 0
