@@ -272,9 +272,10 @@ class _LanguageMatcher:
         # Taken inside the vocabulary zone, whose strings are forgotten when it ends: the ruler's
         # match keys (its label and id as a pair) are looked up again at every match, so they are
         # kept for good. Leaving the zone instead would make the next texts rebuild the vocabulary.
+        # (spaCy's type stub for ``add`` predates memory zones.)
         strings = self.nlp.vocab.strings
         for pattern in patterns:
-            strings.add(repr((pattern["label"], pattern["id"])), allow_transient=False)  # type: ignore[call-arg]  # stub predates memory zones
+            strings.add(repr((pattern["label"], pattern["id"])), allow_transient=False)  # type: ignore[call-arg]
         self.nlp.tokenizer = self._tokens
         try:
             self.ruler.add_patterns(patterns)
