@@ -211,7 +211,7 @@ class _LanguageMatcher:
             return [token.text for token in nlp.make_doc(text)]
 
         # Words the pipeline knew before it met any text: what fuzzy matching must leave alone.
-        vocabulary = frozenset(map(str.lower, nlp.vocab.strings))
+        vocabulary = frozenset(word.lower() for word in nlp.vocab.strings)
         # Flags spaCy sets once per vocabulary entry, then reads for a whole document at once.
         self.capital = nlp.vocab.add_flag(lambda word: word[:1].isupper())
         self.number = nlp.vocab.add_flag(lambda word: word[:1].isdigit())
