@@ -133,7 +133,8 @@ class EntityMatcher:
         """The spaCy pipeline used for a language (loaded on first use).
 
         Its vocabulary is kept in a memory zone between calls to ``analyse_many``:
-        Docs made with it outside those calls may be invalidated by a later one.
+        Docs made with it outside those calls may be invalidated by a later one. Its
+        ruler holds only the patterns that the texts given to ``analyse_many`` called for.
         """
         return self._matcher(language).nlp
 
