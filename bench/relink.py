@@ -3,8 +3,11 @@
     HF_HUB_OFFLINE=1 .venv/bin/python -m bench.relink [--pages N]
 
 Corpus pages are stored in a fresh warehouse in a temporary folder and
-processed once (one process, as ``[process] workers = 1``). Then, in the same
-run, an alias is added to a copy of the knowledge base and:
+processed once (one process, as ``[process] workers = 1``), with a cache folder
+of its own (``[models] cache_dir``) that this first run fills: what the later
+runs find there is what a user's cache holds, the names of the knowledge base
+cut, but not the added alias. Then, in the same run, an alias is added to a
+copy of the knowledge base and:
 
 - **relink**: ``veille process`` (``process_stage``) diffs the knowledge base
   against the one the stored articles were linked with, records the articles
@@ -59,7 +62,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "veille.duckdb"
         config_file = Path(folder) / "veille.toml"
-        config_file.write_text(tomlkit.dumps({"process": {"workers": 1}}), encoding="utf-8")
+        settings = {"process": {"workers": 1}, "models": {"cache_dir": str(Path(folder) / "cache")}}
+        config_file.write_text(tomlkit.dumps(settings), encoding="utf-8")
         store = Store(db)
         store.migrate()
         store.save_pages(records)

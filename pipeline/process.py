@@ -222,23 +222,25 @@ def _redo_steps(store: Store, analyser: Analyser, later: dict[str, list[str]], k
         for step, ids in later.items():
             for start in range(0, len(ids), batch_size):
                 batch = ids[start: start + batch_size]
-                articles = store.articles(batch)
-                mentions = store.mentions(batch)
-                vectors = store.embeddings([DOCUMENT_HASH_PREFIX + i for i in batch], model_id)
+                with store.held():  # the batch's reads: one open of the warehouse
+                    articles = store.articles(batch)
+                    mentions = store.mentions(batch)
+                    vectors = store.embeddings([DOCUMENT_HASH_PREFIX + i for i in batch], model_id)
                 results = [analyser.redo(a, step, mentions[a.article_id] if step != "link" else (),
                                          vectors.get(DOCUMENT_HASH_PREFIX + a.article_id))
                            for a in articles]
                 summary.stories_touched |= any(_moves_stories(r, mentions[r.page_id]) for r in results)
                 same: set[str] = set()
-                if step == "link" and knowledge_only.intersection(batch):
-                    same = _as_before(store, [r for r in results if r.page_id in knowledge_only],
-                                      {a.article_id: a for a in articles}, mentions)
-                    store.record_redone(sorted(same), step, versions, knowledge)
-                    made = [e for r in results if r.page_id in same for e in r.embeddings]
-                    if made:  # an embedding none was stored for, though the same links ask for it
-                        store.save_embeddings(made)
-                    summary.relinked_as_before += len(same)
-                store.save_redone([r for r in results if r.page_id not in same], step, versions, knowledge)
+                with store.held():  # and its writes, each its own transaction: one more
+                    if step == "link" and knowledge_only.intersection(batch):
+                        same = _as_before(store, [r for r in results if r.page_id in knowledge_only],
+                                          {a.article_id: a for a in articles}, mentions)
+                        store.record_redone(sorted(same), step, versions, knowledge)
+                        made = [e for r in results if r.page_id in same for e in r.embeddings]
+                        if made:  # an embedding none was stored for, though the same links ask for it
+                            store.save_embeddings(made)
+                        summary.relinked_as_before += len(same)
+                    store.save_redone([r for r in results if r.page_id not in same], step, versions, knowledge)
                 summary.redone[step] += len(results)
                 progress.advance(len(results))
 

@@ -32,8 +32,9 @@ its links (relevance, passages).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -62,14 +63,15 @@ class ChangedAlias:
     han: str  # its leading Han run when it starts with one and has no space, else ""
     fuzzy: bool  # it takes part in fuzzy matching, in the old or the new knowledge base
 
-    def seen(self, lowered: str, runs: set[str], jieba: bool) -> bool:
+    def seen(self, lowered: str, runs: Callable[[], set[str]], jieba: bool) -> bool:
         """Whether the ruler or the focus can see this alias in a text: ``lowered`` is the text
-        in lower case, ``runs`` its runs of letters and of digits."""
+        in lower case, ``runs()`` its runs of letters and of digits (found only when the
+        alias's runs are all strings of the text, as they seldom are)."""
         if self.han:
             return (self.han if jieba else self.han[0]) in lowered
         if jieba and not "".join(self.runs).isascii():
             return self.ascii_start in lowered  # jieba cuts at letters it does not know ("T", "ü", "lu")
-        return all(run in runs for run in self.runs)
+        return all(run in lowered for run in self.runs) and all(run in runs() for run in self.runs)
 
     @property
     def ascii_start(self) -> str:
@@ -141,7 +143,7 @@ class KnowledgeChange:
         if not aliases:
             return False
         lowered = text.lower()
-        runs = set(RUN.findall(lowered))
+        runs = cache(lambda: set(RUN.findall(lowered)))
         jieba = spec.segmenter.words == "jieba"
         return any(alias.seen(lowered, runs, jieba) or (alias.fuzzy and _within_edits(alias.key, keyed))
                    for alias in aliases)

@@ -2,8 +2,11 @@
 
 One reduced spaCy pipeline per language, loaded on first use: the language's tokenizer
 (its ``[segmenter]`` in the language registry: a spaCy package, or spaCy's blank language,
-with jieba for Chinese) cut into pieces, a sentencizer, and a SpanRuler holding every alias
-of the knowledge base. Its matches then pass the case and context rules (context.py),
+with jieba for Chinese) cut into pieces, a sentencizer, and a SpanRuler for the aliases of
+the knowledge base. The ruler takes an alias's phrase patterns when a text first holds, as
+a string, the first token of one of them: a pattern can match no text without it, and a
+run that links a few texts (after an alias is added) compiles a few hundred patterns
+instead of some 5,000. Its matches then pass the case and context rules (context.py),
 the longest wins where they overlap, and capitalised words left over are tried against
 the aliases with a small edit distance (fuzzy.py). In Chinese, sentences with a model
 cue also go through a Chinese NER (chinese_ner.py), whose names are tried against the
@@ -17,12 +20,14 @@ Each mention says how it was found: ``ruler`` (a knowledge-base alias as written
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+import ahocorasick
 import numpy as np
 
 from .context import Candidate, ContextJudge, case_fits, load_cues
@@ -31,7 +36,7 @@ from .focus import Focus, Focused
 from .fuzzy import FuzzyLinker
 from .kb import Alias, KnowledgeBase, alias_key
 from .patterns import HYPHEN, WORDS, alias_pieces, compile_patterns, version_end
-from .pieces import Cut, KnownTokens, load_pattern_tokens, load_pieces, pieces_key, save_pattern_tokens, save_pieces
+from .pieces import CutTable, KnownTokens, cuts_key
 from core.languages import registry
 from nlp.segmentation import UNSPACED, default_cache_dir
 
@@ -94,6 +99,7 @@ class EntityMatcher:
         self.chinese_ner = chinese_ner
         self._matchers: dict[str, _LanguageMatcher] = {}
         self._foci: dict[str, Focus] = {}
+        self._cuts: dict[str, CutTable] = {}
 
     def find(self, text: str, language: str) -> list[Mention]:
         return self.analyse(text, language).mentions
@@ -115,8 +121,10 @@ class EntityMatcher:
         if not focused:  # no name and no cue: spaCy and the pipeline need not even be loaded
             return results
         matcher = self._matcher(language)
+        kept_texts = [kept.text for _, kept in focused]
+        matcher.take_patterns(kept_texts)
         with matcher.vocabulary_zone(len(focused)):
-            docs = matcher.nlp.pipe([kept.text for _, kept in focused], batch_size=batch_size)
+            docs = matcher.nlp.pipe(kept_texts, batch_size=batch_size, disable=matcher.idle)
             for (index, kept), doc in zip(focused, docs):
                 results[index] = _in_original(matcher.findings(doc, kept.text), kept)
         return results
@@ -125,7 +133,8 @@ class EntityMatcher:
         """The spaCy pipeline used for a language (loaded on first use).
 
         Its vocabulary is kept in a memory zone between calls to ``analyse_many``:
-        Docs made with it outside those calls may be invalidated by a later one.
+        Docs made with it outside those calls may be invalidated by a later one. Its
+        ruler holds only the patterns that the texts given to ``analyse_many`` called for.
         """
         return self._matcher(language).nlp
 
@@ -138,15 +147,17 @@ class EntityMatcher:
         if language in self._matchers:
             return self._matchers[language].focus
         if language not in self._foci:
-            pieces = load_pieces(self.cache_dir, self._pieces_key(language))
+            aliases = self.kb.aliases_in(registry()[language].alias_languages)
+            pieces = self._cut_table(language).pieces_of([alias.alias for alias in aliases])
             if pieces is None:
                 return self._matcher(language).focus
             self._foci[language] = Focus(pieces, load_discovery_cues().words[language])
         return self._foci[language]
 
-    def _pieces_key(self, language: str) -> str:
-        aliases = self.kb.aliases_in(registry()[language].alias_languages)
-        return pieces_key(language, self.package(language), [alias.alias for alias in aliases])
+    def _cut_table(self, language: str) -> CutTable:
+        if language not in self._cuts:
+            self._cuts[language] = CutTable(self.cache_dir, cuts_key(language, self.package(language)))
+        return self._cuts[language]
 
     def _matcher(self, language: str) -> _LanguageMatcher:
         if language not in self._matchers:
@@ -154,7 +165,6 @@ class EntityMatcher:
 
             spec = registry()[language]
             aliases = self.kb.aliases_in(spec.alias_languages)
-            key = self._pieces_key(language)
             if package := self.package(language):
                 nlp = load_tokenizing_pipeline(package, self.cache_dir)
             else:
@@ -166,15 +176,16 @@ class EntityMatcher:
                 from .chinese_ner import ChineseNer
 
                 ner = ChineseNer(threads=self.threads)
-            cut = load_pieces(self.cache_dir, key)
-            pattern_tokens = load_pattern_tokens(self.cache_dir, key)
-            matcher = _LanguageMatcher(self.kb, language, nlp, aliases, ner, cut, pattern_tokens)
-            if cut is None:
-                save_pieces(self.cache_dir, key, matcher.pieces)
-            if pattern_tokens is None:
-                save_pattern_tokens(self.cache_dir, key, matcher.pattern_tokens)
-            self._matchers[language] = matcher
+            cuts = self._cut_table(language)
+            self._matchers[language] = _LanguageMatcher(self.kb, language, nlp, aliases, ner, cuts)
+            cuts.save()
         return self._matchers[language]
+
+
+def _folded(text: str) -> str:
+    """Lower case as a token's LOWER attribute has it, the final sigma made plain: the only
+    letter whose lower case a word's end decides, which a text and its tokens may see apart."""
+    return text.lower().replace("ς", "σ")
 
 
 def _in_original(findings: Findings, kept: Focused) -> Findings:
@@ -188,10 +199,10 @@ def _in_original(findings: Findings, kept: Focused) -> Findings:
 
 
 class _LanguageMatcher:
-    def __init__(self, kb: KnowledgeBase, language: str, nlp: Language, aliases: list[Alias], ner=None,
-                 pieces: list[list[str]] | None = None, pattern_tokens: dict[str, Cut] | None = None):
-        """``pieces``: each alias as ``nlp`` cuts it, and ``pattern_tokens``: each phrase pattern's
-        text as ``nlp`` cuts it, when known already (kept on disk)."""
+    def __init__(self, kb: KnowledgeBase, language: str, nlp: Language, aliases: list[Alias], ner,
+                 cuts: CutTable):
+        """``cuts``: the names and phrase-pattern texts ``nlp`` has cut before (kept on disk),
+        topped up here with those it lacks."""
         self.kb = kb
         self.ner = ner
         self.nlp = nlp
@@ -205,20 +216,28 @@ class _LanguageMatcher:
         # Flags spaCy sets once per vocabulary entry, then reads for a whole document at once.
         self.capital = nlp.vocab.add_flag(lambda word: word[:1].isupper())
         self.number = nlp.vocab.add_flag(lambda word: word[:1].isdigit())
-        ruler = cast("SpanRuler", nlp.add_pipe(  # add_pipe is declared to return any pipe
+        self.ruler = cast("SpanRuler", nlp.add_pipe(  # add_pipe is declared to return any pipe
             "span_ruler",
             first=True,
             config={"spans_key": SPANS_KEY, "phrase_matcher_attr": "LOWER", "validate": False},
         ))
-        self.pieces = pieces if pieces is not None else [alias_pieces(alias.alias, tokenize) for alias in aliases]
-        # The ruler tokenizes each of some 5,000 pattern texts: answered from the cuts kept on disk.
-        known = KnownTokens(nlp.tokenizer, nlp.vocab, pattern_tokens or {})
-        nlp.tokenizer = known
-        try:
-            ruler.add_patterns(compile_patterns(aliases, self.pieces))
-        finally:
-            nlp.tokenizer = known.tokenizer
-        self.pattern_tokens = known.cuts
+        self.cuts = cuts
+        known = cuts.pieces
+        for alias in aliases:
+            if alias.alias not in known:
+                known[alias.alias] = alias_pieces(alias.alias, tokenize)
+        self.pieces = [known[alias.alias] for alias in aliases]
+        # The ruler tokenizes each pattern text it takes: answered from the cuts kept on disk.
+        self._tokens = KnownTokens(nlp.tokenizer, nlp.vocab, cuts.patterns)
+        self._waiting: dict[str, list[dict]] = defaultdict(list)
+        """The patterns not given to the ruler yet, by their first token (``_folded``)."""
+        for pattern in compile_patterns(aliases, self.pieces):
+            self._waiting[_folded(self._tokens.cut(pattern["pattern"])[0][0])].append(pattern)
+        self._firsts = ahocorasick.Automaton()
+        for first in self._waiting:
+            self._firsts.add_word(first, first)
+        if self._waiting:
+            self._firsts.make_automaton()
         cues = load_cues()
         self.judge = ContextJudge(kb, cues, language, tokenize)
         ambiguous = {alias for alias in aliases if kb.needs_context(alias)}
@@ -232,6 +251,37 @@ class _LanguageMatcher:
             discovery_cues, language, tokenize, {alias_key(a.alias) for a in kb.aliases},
             cues.tiers, nlp.Defaults.stop_words,
         )
+
+    @property
+    def idle(self) -> tuple[str, ...]:
+        """The pipes to leave out: the ruler while it holds no pattern (spaCy warns, and it finds nothing)."""
+        return () if len(self.ruler) else ("span_ruler",)
+
+    def take_patterns(self, texts: Sequence[str]) -> None:
+        """Give the ruler the patterns whose first token one of ``texts`` holds as a string, before
+        they are tokenized: the tokens' texts are strings of the text once its spaces and hyphens
+        are made plain (``pipelines``), so no other pattern can match in them."""
+        if not self._waiting:
+            return
+        from .pipelines import plain
+
+        held = {first for text in texts for _, first in self._firsts.iter(_folded(plain(text)))
+                if first in self._waiting}
+        if not held:
+            return
+        patterns = [pattern for first in sorted(held) for pattern in self._waiting.pop(first)]
+        # Taken inside the vocabulary zone, whose strings are forgotten when it ends: the ruler's
+        # match keys (its label and id as a pair) are looked up again at every match, so they are
+        # kept for good. Leaving the zone instead would make the next texts rebuild the vocabulary.
+        # (spaCy's type stub for ``add`` predates memory zones.)
+        strings = self.nlp.vocab.strings
+        for pattern in patterns:
+            strings.add(repr((pattern["label"], pattern["id"])), allow_transient=False)  # type: ignore[call-arg]
+        self.nlp.tokenizer = self._tokens
+        try:
+            self.ruler.add_patterns(patterns)
+        finally:
+            self.nlp.tokenizer = self._tokens.tokenizer
 
     @contextmanager
     def vocabulary_zone(self, texts: int) -> Iterator[None]:
@@ -303,7 +353,7 @@ class _LanguageMatcher:
         """One candidate per span and entity, the alias that needs no context preferred;
         a model name without a version also gives a candidate with the version that follows it."""
         best: dict[tuple[int, int, str], Candidate] = {}
-        for span in doc.spans[SPANS_KEY]:
+        for span in doc.spans.get(SPANS_KEY, ()):
             index = int(span.label_)
             alias = self.aliases[index]
             ambiguous = self.kb.needs_context(alias)

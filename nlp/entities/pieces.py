@@ -5,11 +5,15 @@ pipeline (a second to load). A start that finds the pieces here builds the
 paragraph focus without either, and loads them only when a text holds a name
 or a discovery cue. The phrase patterns' texts (each name's spellings, some
 5,000) are kept the same way, as the tokenizer cuts them: the span ruler then
-takes them as ready Docs instead of tokenizing each one at every start. The
-key covers everything the cut depends on: the names, the pipeline package and
-its meta.json, the spaCy and jieba versions, and the code that cuts and spells.
-Whether a package's tokenizer is its language's default one is kept here too
-(``tokenizers/``): ``pipelines.py`` says why.
+takes them as ready Docs instead of tokenizing each one at every start.
+
+One table per pipeline (``CutTable``) holds every name and pattern text it has
+cut, and is topped up with those it lacks: an alias added to the knowledge base
+costs the cut of that alias, not of every name again. The table's key covers
+everything a cut depends on but the names: the language, the pipeline package
+and its meta.json, the spaCy and jieba versions, and the code that cuts and
+spells. Whether a package's tokenizer is its language's default one is kept
+here too (``tokenizers/``): ``pipelines.py`` says why.
 """
 
 from __future__ import annotations
@@ -43,7 +47,8 @@ Cut = tuple[list[str], list[bool]]
 """A text as a tokenizer cuts it: its tokens' texts, and whether a space follows each."""
 
 
-def pieces_key(language: str, package: str | None, names: Sequence[str]) -> str:
+def cuts_key(language: str, package: str | None) -> str:
+    """The key of a pipeline's table of cuts: what the cuts depend on, the names aside."""
     digest = hashlib.sha256(f"{language}\0{package}\0".encode())
     for dependency in ("spacy", "jieba"):
         try:
@@ -52,27 +57,42 @@ def pieces_key(language: str, package: str | None, names: Sequence[str]) -> str:
             digest.update(b"-\0")
     for path in (*_CUTTING_CODE, *_package_metas(package)):
         digest.update(path.read_bytes())
-    for name in names:
-        digest.update(name.encode() + b"\0")
     return digest.hexdigest()[:32]
 
 
-def load_pieces(cache_dir: Path, key: str) -> list[list[str]] | None:
-    return _load(_folder(cache_dir) / f"{key}.json")
+class CutTable:
+    """The names (``pieces``: name → its pieces) and phrase-pattern texts (``patterns``: text →
+    its cut) one pipeline has cut, read from ``cache_dir/name-pieces/KEY.json``."""
+
+    def __init__(self, cache_dir: Path, key: str) -> None:
+        self.path = _folder(cache_dir) / f"{key}.json"
+        self.pieces, self.patterns = _read_table(self.path)
+        self._saved = (len(self.pieces), len(self.patterns))
+
+    def pieces_of(self, names: Sequence[str]) -> list[list[str]] | None:
+        """Each name's pieces; None unless every name is in the table."""
+        if not all(name in self.pieces for name in names):
+            return None
+        return [self.pieces[name] for name in names]
+
+    def save(self) -> None:
+        """Write the table if it grew, with what another process added to the file meanwhile."""
+        if (len(self.pieces), len(self.patterns)) == self._saved:
+            return
+        pieces, patterns = _read_table(self.path)
+        pieces.update(self.pieces)
+        patterns.update(self.patterns)
+        _save(self.path, {"pieces": pieces, "patterns": {text: [words, spaces] for text, (words, spaces)
+                                                         in patterns.items()}})
+        self._saved = (len(self.pieces), len(self.patterns))
 
 
-def save_pieces(cache_dir: Path, key: str, pieces: Sequence[Sequence[str]]) -> None:
-    _save(_folder(cache_dir) / f"{key}.json", [list(p) for p in pieces])
-
-
-def load_pattern_tokens(cache_dir: Path, key: str) -> dict[str, Cut] | None:
-    table = _load(_folder(cache_dir) / f"{key}.patterns.json")
-    return None if table is None else {text: (words, spaces) for text, (words, spaces) in table.items()}
-
-
-def save_pattern_tokens(cache_dir: Path, key: str, table: dict[str, Cut]) -> None:
-    table_json = {text: [words, spaces] for text, (words, spaces) in table.items()}
-    _save(_folder(cache_dir) / f"{key}.patterns.json", table_json)
+def _read_table(path: Path) -> tuple[dict[str, list[str]], dict[str, Cut]]:
+    table = _load(path)
+    if not isinstance(table, dict):
+        return {}, {}
+    return (dict(table.get("pieces", {})),
+            {text: (words, spaces) for text, (words, spaces) in table.get("patterns", {}).items()})
 
 
 class KnownTokens:
@@ -81,17 +101,20 @@ class KnownTokens:
     def __init__(self, tokenizer: Callable[[str], Doc], vocab: Vocab, cuts: dict[str, Cut]) -> None:
         self.tokenizer = tokenizer
         self.vocab = vocab
-        self.cuts = dict(cuts)
+        self.cuts = cuts
+
+    def cut(self, text: str) -> Cut:
+        known = self.cuts.get(text)
+        if known is None:
+            doc = self.tokenizer(text)
+            known = self.cuts[text] = ([token.text for token in doc], [bool(token.whitespace_) for token in doc])
+        return known
 
     def __call__(self, text: str) -> Doc:
         from spacy.tokens import Doc
 
-        known = self.cuts.get(text)
-        if known is not None:
-            return Doc(self.vocab, words=known[0], spaces=known[1])
-        doc = self.tokenizer(text)
-        self.cuts[text] = ([token.text for token in doc], [bool(token.whitespace_) for token in doc])
-        return doc
+        words, spaces = self.cut(text)
+        return Doc(self.vocab, words=words, spaces=spaces)
 
 
 def default_tokenizer_key(package: str) -> str:

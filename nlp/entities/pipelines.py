@@ -57,6 +57,11 @@ _PLAIN = str.maketrans({
 _MAX_LENGTH = 5_000_000
 
 
+def plain(text: str) -> str:
+    """No-break and thin spaces as spaces, Unicode hyphens as "-": what both tokenizers read."""
+    return text.translate(_PLAIN)
+
+
 def split_pieces(text: str) -> list[str]:
     """Cut a token at hyphens between word characters (kept as pieces) and before digits that follow letters."""
     pieces, last = [], 0
@@ -78,7 +83,7 @@ class PieceTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        doc = self.base(text.translate(_PLAIN))
+        doc = self.base(plain(text))
         words: list[str] = []
         spaces: list[bool] = []
         cut = False
@@ -110,7 +115,7 @@ class JiebaTokenizer:
     def __call__(self, text: str) -> Doc:
         words: list[str] = []
         spaces: list[bool] = []
-        for word in self.segmenter.cut(text.translate(_PLAIN), cut_all=False):
+        for word in self.segmenter.cut(plain(text), cut_all=False):
             if word == " " and words and not spaces[-1]:
                 spaces[-1] = True
             elif word:

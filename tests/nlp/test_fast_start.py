@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -82,15 +83,38 @@ def test_phrase_patterns_read_from_the_cache_are_cut_as_the_tokenizer_cuts_them(
     kb = KnowledgeBase.load()
     first = EntityMatcher(kb, cache_dir=tmp_path)
     expected = first.find(text, language)
-    assert expected and list((tmp_path / "name-pieces").glob("*.patterns.json"))
 
     second = EntityMatcher(kb, cache_dir=tmp_path)
     assert second.find(text, language) == expected
     matcher = second._matchers[language]
-    assert len(matcher.pattern_tokens) > 1000
-    for pattern, (words, spaces) in matcher.pattern_tokens.items():
+    assert len(matcher.cuts.patterns) > 1000
+    for pattern, (words, spaces) in matcher.cuts.patterns.items():
         doc = matcher.nlp.make_doc(pattern)
         assert ([t.text for t in doc], [bool(t.whitespace_) for t in doc]) == (words, spaces)
+
+
+def test_an_added_alias_tops_up_the_cut_table_and_is_the_only_name_cut_again(tmp_path: Path) -> None:
+    kb = KnowledgeBase.load()
+    EntityMatcher(kb, cache_dir=tmp_path).find("DeepSeek-V3 was tested.", "en")
+    tables = list((tmp_path / "name-pieces").glob("*.json"))
+    before = json.loads(tables[0].read_text(encoding="utf-8"))
+    addition = ('[[entity]]\nid = "commerce"\nkind = "lab"\nname = "Commerce Department"\ncountry = "US"\n'
+                'openness = "closed"\n[entity.aliases]\nmul = ["Commerce Department"]\n')
+    extended = KnowledgeBase.parse(DEFAULT_PATH.read_text(encoding="utf-8") + addition)
+    matcher = EntityMatcher(extended, cache_dir=tmp_path)
+    language_matcher = matcher._matcher("en")  # loads the pipeline, cuts what the table lacks
+    assert [m.entity_id for m in matcher.find("The Commerce Department and DeepSeek-V3.", "en")] == [
+        "commerce", "deepseek-v3"]
+    assert list((tmp_path / "name-pieces").glob("*.json")) == tables  # the same table, topped up
+    after = json.loads(tables[0].read_text(encoding="utf-8"))
+    cut = {name for name in after["pieces"] if name not in before["pieces"]}
+    assert cut == {"Commerce Department"} and after["pieces"]["Commerce Department"] == ["Commerce", "Department"]
+    assert set(after["patterns"]) - set(before["patterns"]) == {"Commerce Department", "Commerce-Department"}
+    assert language_matcher.cuts.pieces == after["pieces"]
+    # A start with the extended knowledge base now finds every name's pieces: no pipeline for a text without one.
+    fresh = EntityMatcher(extended, cache_dir=tmp_path)
+    assert fresh.find("\n".join(["The weather was mild and the market quiet all week."] * 40), "en") == []
+    assert fresh._matchers == {}
 
 
 def test_the_knowledge_base_is_parsed_once_per_text(tmp_path: Path) -> None:
