@@ -24,6 +24,10 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0  # a run sets it to half of [crawl] concurrency_per_domain
+# AutoThrottle with floors of its own (crawlers/throttle.py): a site's delay never
+# goes under its source's, and a delay under this many seconds is not kept.
+AUTOTHROTTLE_NEGLIGIBLE_DELAY = 0.01
+EXTENSIONS = {"scrapy.extensions.throttle.AutoThrottle": None, "crawlers.throttle.SiteThrottle": 0}
 
 # Internal answers are refused when connecting, except for the hosts in
 # VEILLE_PRIVATE_HOSTS (set per run from the sources that allow their private network).
