@@ -36,19 +36,21 @@ class SiteThrottle(AutoThrottle):
         super().__init__(crawler)
         settings = crawler.settings
         self.negligible = settings.getfloat("AUTOTHROTTLE_NEGLIGIBLE_DELAY")
-        self.floor = self._min_delay()
-        self.site_floors = {key: max(self.floor, float(slot["delay"]))
+        # Scrapy sets these when the spider opens; known from the start here.
+        self.mindelay, self.maxdelay = self._min_delay(), self._max_delay()
+        self.site_floors = {key: max(self.mindelay, float(slot["delay"]))
                             for key, slot in settings.getdict("DOWNLOAD_SLOTS").items() if "delay" in slot}
 
     def _response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
-        super()._response_downloaded(response, request, spider)
         key, slot = self._get_slot(request, spider)
-        if (slot is not None and request.meta.get("download_latency") is not None
-                and request.meta.get("autothrottle_dont_adjust_delay", False) is not True):
-            self.keep_floor(key, slot)
+        latency = request.meta.get("download_latency")
+        if latency is None or slot is None or request.meta.get("autothrottle_dont_adjust_delay", False) is True:
+            return
+        self.adjust(key, slot, latency, response)
 
-    def keep_floor(self, key: str | None, slot: Slot) -> None:
-        """Raise the slot's delay to its site's floor, or lower a negligible one to it."""
-        floor = self.site_floors.get(key, self.floor) if key is not None else self.floor
+    def adjust(self, key: str | None, slot: Slot, latency: float, response: Response) -> None:
+        """Scrapy's adjustment, then the site's floor: a delay under it is raised, a negligible one lowered to it."""
+        self._adjust_delay(slot, latency, response)
+        floor = self.site_floors.get(key, self.mindelay) if key is not None else self.mindelay
         if slot.delay < max(floor, self.negligible):
             slot.delay = floor
