@@ -1,6 +1,6 @@
 """Crawl throughput on a local site, against a bare Scrapy spider in the same run.
 
-    .venv/bin/python -m bench.crawl_throughput [--pages 2000] [--page-kb 8] [--runs 3]
+    .venv/bin/python -m bench.crawl_throughput [--pages 2000] [--page-kb 8] [--runs 3] [--bare-items N]
 
 A site of generated article pages (~8 KB each, each with a canonical link) and
 a sitemap listing them is written to a temporary folder and served from
@@ -9,7 +9,9 @@ capacity is measured first (many concurrent aiohttp clients), so that it is
 not what the crawls measure. Then, each in a fresh process:
 
 - bare: a Scrapy spider that reads the sitemap and fetches every page, storing
-  nothing (Scrapy's defaults, per-domain concurrency 16);
+  nothing (Scrapy's defaults, per-domain concurrency 16; ``--bare-items N``
+  sets its ``CONCURRENT_ITEMS``, 100 by default, to compare like with like
+  with veille's 4);
 - veille: the real crawl (``run_crawl``: NewsSpider, middlewares, the
   warehouse pipeline) into a fresh temporary DuckDB warehouse, with the same
   concurrency and no politeness delay (AutoThrottle stays on, as in production).
@@ -145,7 +147,7 @@ async def _load(base_url: str, pages: int, concurrency: int) -> float:
 
 # -- the two crawlers, each in its own process ----------------------------------------------
 
-def bare(base_url: str, out: str, pages: int) -> None:
+def bare(base_url: str, out: str, pages: int, items: int | None) -> None:
     from scrapy import Request, Spider
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.sitemap import Sitemap
@@ -163,8 +165,9 @@ def bare(base_url: str, out: str, pages: int) -> None:
         def parse_page(self, response):
             return None
 
+    settings: dict[str, Any] = {"CONCURRENT_ITEMS": items} if items else {}
     process = CrawlerProcess({
-        "CONCURRENT_REQUESTS_PER_DOMAIN": CONCURRENCY, "CONCURRENT_REQUESTS": 32, "LOG_LEVEL": "WARNING",
+        **settings, "CONCURRENT_REQUESTS_PER_DOMAIN": CONCURRENCY, "CONCURRENT_REQUESTS": 32, "LOG_LEVEL": "WARNING",
         "ROBOTSTXT_OBEY": True, "TELNETCONSOLE_ENABLED": False,
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
         "EXTENSIONS": {"bench.crawl_throughput.Progress": 0}, "BENCH_OUT": out, "BENCH_PAGES": pages,
@@ -204,10 +207,11 @@ def veille(base_url: str, out: str, workdir: Path, pages: int) -> None:
     Path(out).write_text(json.dumps(result))
 
 
-def _child(kind: str, base_url: str, workdir: Path, pages: int) -> dict[str, Any]:
+def _child(kind: str, base_url: str, workdir: Path, pages: int, items: int | None) -> dict[str, Any]:
     out = workdir / f"{kind}.json"
     subprocess.run([sys.executable, "-m", "bench.crawl_throughput", "--child", kind, "--base-url", base_url,
-                    "--workdir", str(workdir), "--pages", str(pages)], check=True)
+                    "--workdir", str(workdir), "--pages", str(pages), *(["--bare-items", str(items)] if items else [])],
+                   check=True)
     return json.loads(out.read_text())
 
 
@@ -224,6 +228,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--page-kb", type=int, default=8)
     parser.add_argument("--runs", type=int, default=3, help="rounds of bare then veille (default 3)")
+    parser.add_argument("--bare-items", type=int, help="the bare spider's CONCURRENT_ITEMS (default Scrapy's 100)")
     parser.add_argument("--child", choices=["bare", "veille", "serve"])
     parser.add_argument("--base-url")
     parser.add_argument("--workdir", type=Path)
@@ -232,7 +237,7 @@ def main() -> None:
         serve(args.workdir, int(args.base_url.rsplit(":", 1)[1]))
         return
     if args.child == "bare":
-        bare(args.base_url, str(args.workdir / "bare.json"), args.pages)
+        bare(args.base_url, str(args.workdir / "bare.json"), args.pages, args.bare_items)
         return
     if args.child == "veille":
         veille(args.base_url, str(args.workdir / "veille.json"), args.workdir, args.pages)
@@ -254,16 +259,17 @@ def main() -> None:
                     if time.monotonic() > deadline:
                         raise
                     time.sleep(0.2)
-            rounds = [(_child("bare", base_url, workdir, args.pages), _child("veille", base_url, workdir, args.pages))
-                      for _ in range(args.runs)]
+            rounds = [(_child("bare", base_url, workdir, args.pages, args.bare_items),
+                       _child("veille", base_url, workdir, args.pages, None)) for _ in range(args.runs)]
             page_kb = sum(f.stat().st_size for f in (workdir / "site" / "p").iterdir()) / args.pages / 1024
         finally:
             server.terminate()
             server.wait()
-    report(rounds, args.pages, page_kb, capacity)
+    report(rounds, args.pages, page_kb, capacity, args.bare_items)
 
 
-def report(rounds: list[tuple[dict[str, Any], dict[str, Any]]], pages: int, page_kb: float, capacity: float) -> None:
+def report(rounds: list[tuple[dict[str, Any], dict[str, Any]]], pages: int, page_kb: float, capacity: float,
+           bare_items: int | None) -> None:
     """Each round's figures, then the best of each crawler and the median of the rounds' ratios."""
     def rate(result: dict[str, Any]) -> float:
         return result["pages"] / result["seconds"]
@@ -273,6 +279,7 @@ def report(rounds: list[tuple[dict[str, Any], dict[str, Any]]], pages: int, page
 
     print(f"site: {pages} pages of {page_kb:.1f} KB on loopback (aiohttp, its own process)")
     print(f"server alone (aiohttp client, 64 connections): {capacity:7.0f} pages/s")
+    print(f"bare spider's CONCURRENT_ITEMS: {bare_items or 100}{'' if bare_items else ' (Scrapy default)'}")
     print("round  bare pages/s  veille pages/s  ratio  CPU ms/page bare, veille (all threads | reactor thread)")
     for n, (bare_result, veille_result) in enumerate(rounds, 1):
         ratio = rate(veille_result) / rate(bare_result)

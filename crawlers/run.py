@@ -132,8 +132,9 @@ def run_crawl(
 ) -> CrawlSummary:
     """Crawl ``sources`` into the warehouse; one call per process (Twisted's reactor).
 
-    ``extra_settings`` are Scrapy settings laid over veille's (the benchmark
-    adds its measuring extension this way).
+    ``extra_settings`` are Scrapy settings laid over veille's, a dictionary
+    (``EXTENSIONS``...) merged into veille's own (the benchmark adds its
+    measuring extension this way).
     """
     from core.errors import VeilleError
 
@@ -141,7 +142,10 @@ def run_crawl(
         raise VeilleError("no sources to crawl")
     run_id = store.start_crawl_run([s.name for s in sources])
     settings = scrapy_settings(config, sources, str(store.path), run_id, max_pages)
-    settings.setdict(extra_settings or {}, priority="cmdline")
+    for name, value in (extra_settings or {}).items():
+        if isinstance(value, dict):
+            value = {**settings.getdict(name), **value}
+        settings.set(name, value, priority="cmdline")
     quiet_failure_logs()
     process = _quiet_process(settings)
     crawler = process.create_crawler(NewsSpider)

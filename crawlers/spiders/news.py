@@ -76,9 +76,12 @@ def canonical_link(html: str, base_url: str) -> str | None:
         href = _canonical_href(html[:head_end.end()])
         if href is None and _CANONICAL_WORD.search(html, head_end.end()):
             href = _canonical_href(html)
-    if not href or not href.strip():
+    href = (href or "").strip()
+    if href == base_url:  # most pages name themselves: nothing to resolve
+        return base_url
+    if not href:
         return None
-    url = urljoin(base_url, href.strip())
+    url = urljoin(base_url, href)
     return url if urlsplit(url).hostname == urlsplit(base_url).hostname else None
 
 
@@ -211,7 +214,9 @@ class NewsSpider(Spider):
             yield from self._follow(FeedEntry(link.url), response.url, source)
 
     def _follow(self, entry: FeedEntry, base_url: str, source: Source) -> Iterator[Request]:
-        url = normalise_url(urljoin(base_url, entry.url))
+        # Feeds and sitemaps hold absolute links: joining them only parsed them again.
+        url = normalise_url(entry.url if entry.url.startswith(("http://", "https://"))
+                            else urljoin(base_url, entry.url))
         if self.since and entry.published and entry.published < self.since:
             self.count(source.name, "skipped_old")
             return

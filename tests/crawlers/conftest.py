@@ -54,9 +54,10 @@ class HostileServer:
         self.streamed_bytes = 0
         self.max_in_flight = 0
         self._in_flight = 0
+        self.spans: list[tuple[float, float, str]] = []  # (arrived, answered, path) of every request
         self._answered_429: set[str] = set()
         self._lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Handler, server_state=self))
+        self.httpd = _Server(("127.0.0.1", 0), partial(_Handler, server_state=self))
         self.httpd.daemon_threads = True
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
@@ -95,9 +96,20 @@ class HostileServer:
             self._in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self._in_flight)
 
-    def leave(self) -> None:
+    def leave(self, hit: Hit) -> None:
         with self._lock:
             self._in_flight -= 1
+            self.spans.append((hit.at, time.monotonic(), hit.path))
+
+    def most_at_once(self, excluding: frozenset[str] = frozenset(), grace: float = 0.0) -> int:
+        """The most requests answered at once, leaving out ``excluding`` (paths
+        whose answer outlasts the client's patience: it has hung up and moved
+        on) and counting a request as answered ``grace`` seconds early (the
+        client has its answer before the server's thread gets to say so)."""
+        with self._lock:
+            spans = [(start, end - grace) for start, end, path in self.spans if path not in excluding]
+        return max((sum(1 for other_start, other_end in spans if other_start <= start < other_end)
+                    for start, _ in spans), default=0)
 
     def streamed(self, size: int) -> None:
         with self._lock:
@@ -109,6 +121,14 @@ class HostileServer:
                 return False
             self._answered_429.add(path)
             return True
+
+
+class _Server(ThreadingHTTPServer):
+    # The standard library's backlog of 5 overflows when a crawler opens its
+    # connections at once while a thread streams a large answer and the
+    # accepting thread waits for its turn: a connection dropped there is tried
+    # again a second later, past the tests' one-second timeout.
+    request_queue_size = 64
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -123,7 +143,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
-        self.state.enter(Hit(self.path, time.monotonic(), dict(self.headers.items())))
+        hit = Hit(self.path, time.monotonic(), dict(self.headers.items()))
+        self.state.enter(hit)
         try:
             if self.state.delay:
                 time.sleep(self.state.delay)
@@ -131,7 +152,7 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the crawler hung up: a timeout or a size limit did its job
         finally:
-            self.state.leave()
+            self.state.leave(hit)
 
     def _answer(self, path: str, route: dict[str, Any]) -> None:
         if delay := route.get("delay"):

@@ -103,7 +103,9 @@ def test_politeness_retries_and_limits_as_seen_by_the_server(crawled):
     assert "/secret.html" not in paths  # the redirect to another host name was refused without connecting
     assert not any(p.startswith("/stale.html") or p == "/about.html" for p in paths)  # --since, link pattern
     assert server.streamed_bytes < 5_000_000  # the 50 MB page was cut off early
-    assert server.max_in_flight <= 4  # concurrency_per_domain
+    # concurrency_per_domain: /slow.html outlasts the 1 s timeout, and the
+    # server's threads note an answer a little after the crawler has it.
+    assert server.most_at_once(excluding=frozenset({"/slow.html"}), grace=0.02) <= 4
     agents = {hit.headers.get("User-Agent") for hit in server.hits}
     assert agents == {"veille/0.1 (news monitoring; +https://veille.example.org/crawler-contact)"}
 
