@@ -11,9 +11,12 @@ then of a language another worker has loaded: each
 language is loaded by as few workers as keep them all busy, and a worker
 waits rather than load a language for a few pages another worker will take.
 
-A page's language is guessed from its head (``page_language``); a wrong guess
-costs at most a model load, never a different result, since every worker
-analyses a page the same way. Pages go in small chunks, each worker holding
+A page's language is guessed from its head (``page_language``). A worker
+given a page whose language another worker has loaded and it has not (a wrong
+or missing guess) hands it back after reading its language (``Deferred``) and
+it is dealt again to one that has it: an extraction is lost, not a model
+load. Either way the result is the same, since every worker analyses a page
+the same way. Pages go in small chunks, each worker holding
 two so it never waits for the next; batches are written whole and in order,
 and at most two are read and not yet written.
 """
@@ -72,10 +75,22 @@ def _unspaced_language(languages: Registry) -> tuple[str, re.Pattern[str]] | Non
     return unspaced[0].code, re.compile(f"[{''.join(unspaced[0].characters)}]")
 
 
+@dataclass(frozen=True)
+class Deferred:
+    """A worker's answer for a page of a language whose models another worker has and it has not:
+    the page is dealt again, to a worker with them (it is worth an extraction, not a model load)."""
+
+    language: str
+
+
 @dataclass
 class _Batch:
-    size: int
+    items: Sequence[Any]
     results: dict[int, Any] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.items)
 
 
 @dataclass
@@ -100,10 +115,13 @@ class LanguagePool:
         for worker in self.workers:
             worker.executor.shutdown(wait=True, cancel_futures=True)
 
-    def run(self, batches: Iterable[Sequence[Any]], task: Callable[[list[Any]], list[Any]],
+    def run(self, batches: Iterable[Sequence[Any]], task: Callable[[list[Any], frozenset[str]], list[Any]],
             language: Callable[[Any], str | None], chunk: int, write: Callable[[list[Any]], None]) -> None:
         """``task`` over the items of every batch, in chunks of at most ``chunk`` items of one
-        ``language``; ``write`` gets each batch's results whole, in the batch's order."""
+        ``language``; ``write`` gets each batch's results whole, in the batch's order.
+
+        ``task`` also gets the languages other workers have loaded and its worker has not: for an
+        item in one of them it may answer ``Deferred``, and the item is dealt again."""
         unread = iter(batches)
         open_batches: deque[_Batch] = deque()
         pending: dict[str | None, deque[tuple[_Batch, int, Any]]] = {}
@@ -113,7 +131,7 @@ class LanguagePool:
             items = next(unread, None)
             if items is None:
                 return False
-            batch = _Batch(len(items))
+            batch = _Batch(items)
             open_batches.append(batch)
             for position, item in enumerate(items):
                 pending.setdefault(language(item), deque()).append((batch, position, item))
@@ -122,27 +140,39 @@ class LanguagePool:
         while len(open_batches) < 2 and read():
             pass
         while open_batches:
-            for worker in self.workers:
-                while worker.held < CHUNKS_AHEAD and (kind := self._choose(worker, pending, chunk)) is not False:
-                    queue = pending[kind]
-                    taken = [queue.popleft() for _ in range(min(chunk, len(queue)))]
-                    if not queue:
-                        del pending[kind]
-                    if kind is not None:
-                        worker.languages.add(kind)
-                    future = worker.executor.submit(task, [item for _, _, item in taken])
-                    in_flight[future] = (worker, [(batch, position) for batch, position, _ in taken])
-                    worker.held += 1
+            dealt = True
+            while dealt:  # a chunk each in turn, so each knows what the others have taken
+                dealt = False
+                for worker in self.workers:
+                    if worker.held < CHUNKS_AHEAD and (kind := self._choose(worker, pending, chunk)) is not False:
+                        self._deal(worker, kind, pending, chunk, task, in_flight)
+                        dealt = True
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in done:
                 worker, places = in_flight.pop(future)
                 worker.held -= 1
                 for (batch, position), result in zip(places, future.result()):
-                    batch.results[position] = result
+                    if isinstance(result, Deferred):
+                        pending.setdefault(result.language, deque()).appendleft((batch, position, batch.items[position]))
+                    else:
+                        batch.results[position] = result
             while open_batches and len(open_batches[0].results) == open_batches[0].size:
                 finished = open_batches.popleft()
                 write([finished.results[position] for position in range(finished.size)])
                 read()
+
+    def _deal(self, worker: _Worker, kind: str | None, pending: dict[str | None, deque], chunk: int,
+              task: Callable, in_flight: dict[Future, tuple[_Worker, list[tuple[_Batch, int]]]]) -> None:
+        queue = pending[kind]
+        taken = [queue.popleft() for _ in range(min(chunk, len(queue)))]
+        if not queue:
+            del pending[kind]
+        if kind is not None:
+            worker.languages.add(kind)
+        elsewhere = set().union(*(other.languages for other in self.workers if other is not worker))
+        future = worker.executor.submit(task, [item for _, _, item in taken], frozenset(elsewhere - worker.languages))
+        in_flight[future] = (worker, [(batch, position) for batch, position, _ in taken])
+        worker.held += 1
 
     def _choose(self, worker: _Worker, pending: dict[str | None, deque], chunk: int) -> str | None | bool:
         """The language of the next chunk for ``worker``, or False when it had better wait.

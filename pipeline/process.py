@@ -35,9 +35,9 @@ from nlp.errors import ModelUnavailableError
 from core.config import Config
 from core.errors import VeilleError
 from core.progress import Progress
-from pipeline.analyse import Analyser, AnalyserSettings, require_models
+from pipeline.analyse import Analyser, AnalyserSettings, LanguageElsewhere, require_models
 from pipeline.plan import plan_steps
-from pipeline.pool import LanguagePool, page_language
+from pipeline.pool import Deferred, LanguagePool, page_language
 from pipeline.steps import PROCESS_STEPS, current_knowledge, current_versions
 from warehouse.records import AliasRecord, ArticleRecord, EntityRecord, MentionRecord, PageRecord, ProcessedPage
 from warehouse.rows import build, from_row
@@ -101,14 +101,15 @@ def _init_worker(settings: AnalyserSettings, known_hashes: frozenset[str]) -> No
         _worker_failure = error
 
 
-def _analyse_safely(analyser: Analyser, page: PageRecord) -> ProcessedPage:
+def _analyse_safely(analyser: Analyser, page: PageRecord, elsewhere: frozenset[str] = frozenset()
+                    ) -> ProcessedPage:
     """One page's failure is recorded with its reason and does not stop the others.
 
     A missing model is no page's fault: it stops the run, and nothing is recorded.
     """
     try:
-        return analyser.analyse(page)
-    except ModelUnavailableError:
+        return analyser.analyse(page, elsewhere)
+    except (ModelUnavailableError, LanguageElsewhere):
         raise
     except Exception as error:  # recorded per page, see page_outcomes.reason
         log.warning("page %s (%s) failed: %s: %s", page.page_id, page.url, type(error).__name__, error)
@@ -122,9 +123,19 @@ def _analyse_in_worker(page: PageRecord) -> ProcessedPage:
     return _analyse_safely(_worker, page)
 
 
-def _analyse_rows_in_worker(rows: list[dict[str, Any]]) -> list[ProcessedPage]:
-    """Pages as stored (bodies compressed), decoded where they are worked on."""
-    return [_analyse_in_worker(from_row(PageRecord, row)) for row in rows]
+def _analyse_rows_in_worker(rows: list[dict[str, Any]], elsewhere: frozenset[str]) -> list[ProcessedPage | Deferred]:
+    """Pages as stored (bodies compressed), decoded where they are worked on; a page in a language of
+    ``elsewhere`` whose models this worker has not loaded is handed back (``pipeline.pool``)."""
+    if _worker_failure is not None:
+        raise _worker_failure
+    assert _worker is not None
+    results: list[ProcessedPage | Deferred] = []
+    for row in rows:
+        try:
+            results.append(_analyse_safely(_worker, from_row(PageRecord, row), elsewhere))
+        except LanguageElsewhere as deferred:
+            results.append(Deferred(deferred.language))
+    return results
 
 
 def sync_knowledge_base(store: Store) -> None:
