@@ -29,9 +29,9 @@ from typing import Any
 
 try:
     import _sre
-    from re import _compiler
 except ImportError:  # another Python: loads run as they are
-    _sre = _compiler = None  # type: ignore[assignment]
+    _sre = None
+_compiler: Any = getattr(re, "_compiler", None)  # re's compiler, which hands _sre.compile its arguments
 
 MIN_CODE = 20_000
 """Engine code length (words) from which a pattern is worth keeping: the French one is about 200,000."""
@@ -39,7 +39,7 @@ FOLDER = "patterns"
 
 
 def _usable() -> bool:
-    return (_compiler is not None and isinstance(getattr(re, "_cache", None), dict)
+    return (_sre is not None and _compiler is not None and isinstance(getattr(re, "_cache", None), dict)
             and callable(getattr(re, "_compile", None)) and getattr(_compiler, "_sre", None) is _sre)
 
 
@@ -71,12 +71,12 @@ def kept_compiled(cache_dir: Path, key: str) -> Iterator[None]:
         return real_compile(pattern, flags)
 
     re._compile = compile_recording  # type: ignore[attr-defined]
-    _compiler._sre = recorder  # type: ignore[attr-defined]
+    _compiler._sre = recorder
     try:
         yield
     finally:
         re._compile = real_compile  # type: ignore[attr-defined]
-        _compiler._sre = _sre  # type: ignore[attr-defined]
+        _compiler._sre = _sre
     if recorder.entries:
         _save(path, recorder.entries)
 

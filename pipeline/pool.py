@@ -144,8 +144,8 @@ class LanguagePool:
             while dealt:  # a chunk each in turn, so each knows what the others have taken
                 dealt = False
                 for worker in self.workers:
-                    if worker.held < CHUNKS_AHEAD and (kind := self._choose(worker, pending, chunk)) is not False:
-                        self._deal(worker, kind, pending, chunk, task, in_flight)
+                    if worker.held < CHUNKS_AHEAD and (choice := self._choose(worker, pending, chunk)) is not None:
+                        self._deal(worker, choice[0], pending, chunk, task, in_flight)
                         dealt = True
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in done:
@@ -153,7 +153,8 @@ class LanguagePool:
                 worker.held -= 1
                 for (batch, position), result in zip(places, future.result()):
                     if isinstance(result, Deferred):
-                        pending.setdefault(result.language, deque()).appendleft((batch, position, batch.items[position]))
+                        again = (batch, position, batch.items[position])
+                        pending.setdefault(result.language, deque()).appendleft(again)
                     else:
                         batch.results[position] = result
             while open_batches and len(open_batches[0].results) == open_batches[0].size:
@@ -174,8 +175,9 @@ class LanguagePool:
         in_flight[future] = (worker, [(batch, position) for batch, position, _ in taken])
         worker.held += 1
 
-    def _choose(self, worker: _Worker, pending: dict[str | None, deque], chunk: int) -> str | None | bool:
-        """The language of the next chunk for ``worker``, or False when it had better wait.
+    def _choose(self, worker: _Worker, pending: dict[str | None, deque], chunk: int) -> tuple[str | None] | None:
+        """The language of the next chunk for ``worker`` (None: no known language), or None when it
+        had better wait.
 
         Pages of no known language go to the worker with the most languages loaded, the likeliest
         to have theirs. A language other workers have loaded (or pages of no known language, when
@@ -198,4 +200,4 @@ class LanguagePool:
 
         candidates = [kind for kind in pending if kind in worker.languages or not owners(kind)
                       or len(pending[kind]) > CHUNKS_AHEAD * chunk * owners(kind)]
-        return min(candidates, key=rank) if candidates else False
+        return (min(candidates, key=rank),) if candidates else None
