@@ -186,7 +186,8 @@ class Analyser:
             raise LanguageElsewhere(language)
         article_date = publication_date(html, extracted.markup_date, extracted.head_text, language,
                                         page.fetched_at, page.hint_published, url=page.final_url,
-                                        tail_text=extracted.tail_text, markup_time=extracted.markup_time)
+                                        tail_text=extracted.tail_text, markup_time=extracted.markup_time,
+                                        cache_dir=self.settings.cache_dir)
         title = page.hint_title if page.origin == "ingest" and page.hint_title else extracted.title or page.hint_title
         base: dict[str, Any] = dict(
             article_id=page.page_id, url=page.url, source=page.source, title=title, author=extracted.author,
