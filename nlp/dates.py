@@ -15,15 +15,18 @@ such date comes (tens of milliseconds that a start need not pay).
 from __future__ import annotations
 
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from functools import cache
+from pathlib import Path
 
 from zoneinfo import ZoneInfo
 
 import htmldate
 
 from core.languages import Registry, registry
+from nlp.dateparser_patterns import kept_locale_patterns
 from nlp.chinese_dates import issue_date, written_dates, zone_for
 
 _YEAR_MONTH_DAY = (
@@ -75,12 +78,15 @@ def _as_datetime(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=timezone.utc)
 
 
-def guessed_date(html: str, fetched_at: datetime) -> datetime | None:
-    """htmldate's broader search, which may guess from any date on the page."""
-    found = htmldate.find_date(
-        html, original_date=True, extensive_search=True, outputformat="%Y-%m-%d",
-        max_date=fetched_at.strftime("%Y-%m-%d"),
-    )
+def guessed_date(html: str, fetched_at: datetime, cache_dir: Path | None = None) -> datetime | None:
+    """htmldate's broader search, which may guess from any date on the page; with ``cache_dir``,
+    dateparser's locale patterns, which it may compile for all locales, are kept there
+    (``nlp.dateparser_patterns``)."""
+    with kept_locale_patterns(cache_dir) if cache_dir is not None else nullcontext():
+        found = htmldate.find_date(
+            html, original_date=True, extensive_search=True, outputformat="%Y-%m-%d",
+            max_date=fetched_at.strftime("%Y-%m-%d"),
+        )
     return _as_datetime(date.fromisoformat(found)) if found else None
 
 
@@ -170,6 +176,7 @@ def publication_date(
     url: str | None = None,
     tail_text: str = "",
     markup_time: datetime | None = None,
+    cache_dir: Path | None = None,
 ) -> datetime | None:
     """The article's original publication date, by the order of trust above.
 
@@ -181,7 +188,8 @@ def publication_date(
     day with its time in the outlet's zone (``url`` tells Taipei and Hong Kong
     from Beijing), the byline's time is kept; where the markup's day is that
     time's day in UTC, the byline's local day wins. For Chinese pages a date
-    closing ``tail_text``, then one the page labels as published, come before the broad search.
+    closing ``tail_text``, then one the page labels as published, come before the broad search,
+    which keeps dateparser's compiled patterns in ``cache_dir`` when one is given.
     """
     if markup_time is not None and markup_time <= fetched_at:
         return markup_time.astimezone(timezone.utc)
@@ -201,4 +209,4 @@ def publication_date(
             return found
     if zone is not None and html and (labelled := labelled_date(html, language, fetched_at, zone)) is not None:
         return labelled
-    return guessed_date(html, fetched_at) if html else None
+    return guessed_date(html, fetched_at, cache_dir) if html else None

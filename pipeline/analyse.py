@@ -7,7 +7,7 @@ warehouse.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
@@ -40,6 +40,14 @@ from warehouse.store import DOCUMENT_HASH_PREFIX, text_hash
 HINTS_BASE_URL = "http://127.0.0.1"
 DOCUMENT_CHARACTERS = 800
 """How much of an article (after its title) its document embedding reads."""
+
+
+class LanguageElsewhere(Exception):
+    """A page in a language whose models this analyser has not loaded and another process has."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__(language)
+        self.language = language
 
 
 @dataclass(frozen=True)
@@ -161,7 +169,9 @@ class Analyser:
                              for h, v in zip(hashes, vectors)]
         return RelevanceScorer(self.topic, vectors, self.settings.relevance_threshold)
 
-    def analyse(self, page: PageRecord) -> ProcessedPage:
+    def analyse(self, page: PageRecord, elsewhere: Collection[str] = ()) -> ProcessedPage:
+        """The page's analysis; for a page in a language of ``elsewhere`` whose models this analyser
+        has not loaded, ``LanguageElsewhere`` once its language is known (before any model is)."""
         if page.status >= 400:
             return ProcessedPage(page.page_id, "no_article", f"http_{page.status}")
         document = _read_document(page, self.settings.body_xpaths.get(page.source or ""))
@@ -172,9 +182,12 @@ class Analyser:
             language = page.hint_language
         else:
             language = detect_language(extracted.text) or page.hint_language or "und"
+        if language in elsewhere and language in registry().analysed and not self.matcher.loaded(language):
+            raise LanguageElsewhere(language)
         article_date = publication_date(html, extracted.markup_date, extracted.head_text, language,
                                         page.fetched_at, page.hint_published, url=page.final_url,
-                                        tail_text=extracted.tail_text, markup_time=extracted.markup_time)
+                                        tail_text=extracted.tail_text, markup_time=extracted.markup_time,
+                                        cache_dir=self.settings.cache_dir)
         title = page.hint_title if page.origin == "ingest" and page.hint_title else extracted.title or page.hint_title
         base: dict[str, Any] = dict(
             article_id=page.page_id, url=page.url, source=page.source, title=title, author=extracted.author,

@@ -6,7 +6,9 @@ that step, reading what the steps before it stored: a new alias re-links the
 stored article texts it can reach (see ``pipeline.plan``) without reading a page
 again.
 
-Workers (a process pool, one per core by default) extract and analyse pages;
+Workers (a process pool, one per core by default, each given the pages of the
+languages whose models it has loaded where it can: ``pipeline.pool``) extract
+and analyse pages;
 the main process is the single writer, one transaction per batch. It loads no
 model: it reads the next batch and writes the last one while the workers
 analyse the current one, so the cores stay busy and memory stays flat (at most
@@ -18,12 +20,10 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import os
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -35,8 +35,9 @@ from nlp.errors import ModelUnavailableError
 from core.config import Config
 from core.errors import VeilleError
 from core.progress import Progress
-from pipeline.analyse import Analyser, AnalyserSettings, require_models
+from pipeline.analyse import Analyser, AnalyserSettings, LanguageElsewhere, require_models
 from pipeline.plan import plan_steps
+from pipeline.pool import Deferred, LanguagePool, page_language
 from pipeline.steps import PROCESS_STEPS, current_knowledge, current_versions
 from warehouse.records import AliasRecord, ArticleRecord, EntityRecord, MentionRecord, PageRecord, ProcessedPage
 from warehouse.rows import build, from_row
@@ -100,14 +101,15 @@ def _init_worker(settings: AnalyserSettings, known_hashes: frozenset[str]) -> No
         _worker_failure = error
 
 
-def _analyse_safely(analyser: Analyser, page: PageRecord) -> ProcessedPage:
+def _analyse_safely(analyser: Analyser, page: PageRecord, elsewhere: frozenset[str] = frozenset()
+                    ) -> ProcessedPage:
     """One page's failure is recorded with its reason and does not stop the others.
 
     A missing model is no page's fault: it stops the run, and nothing is recorded.
     """
     try:
-        return analyser.analyse(page)
-    except ModelUnavailableError:
+        return analyser.analyse(page, elsewhere)
+    except (ModelUnavailableError, LanguageElsewhere):
         raise
     except Exception as error:  # recorded per page, see page_outcomes.reason
         log.warning("page %s (%s) failed: %s: %s", page.page_id, page.url, type(error).__name__, error)
@@ -121,9 +123,19 @@ def _analyse_in_worker(page: PageRecord) -> ProcessedPage:
     return _analyse_safely(_worker, page)
 
 
-def _analyse_row_in_worker(row: dict[str, Any]) -> ProcessedPage:
-    """A page as stored (body compressed), decoded where it is worked on."""
-    return _analyse_in_worker(from_row(PageRecord, row))
+def _analyse_rows_in_worker(rows: list[dict[str, Any]], elsewhere: frozenset[str]) -> list[ProcessedPage | Deferred]:
+    """Pages as stored (bodies compressed), decoded where they are worked on; a page in a language of
+    ``elsewhere`` whose models this worker has not loaded is handed back (``pipeline.pool``)."""
+    if _worker_failure is not None:
+        raise _worker_failure
+    assert _worker is not None
+    results: list[ProcessedPage | Deferred] = []
+    for row in rows:
+        try:
+            results.append(_analyse_safely(_worker, from_row(PageRecord, row), elsewhere))
+        except LanguageElsewhere as deferred:
+            results.append(Deferred(deferred.language))
+    return results
 
 
 def sync_knowledge_base(store: Store) -> None:
@@ -190,7 +202,7 @@ def process_stage(config: Config, *, reprocess: bool = False, engine: str = "loc
                     write([_analyse_safely(analyser, page) for page in pages])
     finally:
         if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown()
     later = {step: plan.from_step(ordinal) for ordinal, step in enumerate(PROCESS_STEPS) if ordinal > 0}
     if any(later.values()):
         analyser = analyser or Analyser(settings, known_hashes)
@@ -286,37 +298,24 @@ def _usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _start_pool(settings: AnalyserSettings, known_hashes: frozenset[str], workers: int) -> ProcessPoolExecutor:
-    """Worker processes, each loading the models as soon as it starts."""
-    context = multiprocessing.get_context("spawn")
+def _start_pool(settings: AnalyserSettings, known_hashes: frozenset[str], workers: int) -> LanguagePool:
+    """Worker processes, each preparing its analyser as soon as it starts."""
     # Each worker computes on its share of the cores: more threads would spin against each other.
     settings = replace(settings, threads=max(1, _usable_cores() // workers))
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                               initargs=(settings, known_hashes))
-    # The executor starts its processes with the first task; an empty one starts them now.
-    for _ in range(workers):
-        pool.submit(int)
-    return pool
+    return LanguagePool(workers, _init_worker, (settings, known_hashes))
 
 
-def _process_in_pool(pool: ProcessPoolExecutor, store: Store, batches: Sequence[Sequence[str]], workers: int,
+def _process_in_pool(pool: LanguagePool, store: Store, batches: Sequence[Sequence[str]], workers: int,
                      write) -> None:
-    """Keep the next batch queued behind the one the workers are on; write each as it completes.
+    """Deal each batch's pages to the workers by language (``pipeline.pool``); write each batch whole.
 
     Pages go to the workers as stored, bodies compressed (a fifth of the bytes
     to copy, and this process, which shares the cores with the workers, does
     not decompress them).
     """
-    in_flight: deque[Iterator[ProcessedPage]] = deque()
+    chunk = max(1, max(map(len, batches), default=1) // (4 * workers))  # small: no worker idles at the end
     try:
-        for ids in batches:
-            rows = store.page_rows(ids)
-            chunk = max(1, len(rows) // (4 * workers))  # small chunks: no worker idles at a batch's end
-            in_flight.append(pool.map(_analyse_row_in_worker, rows, chunksize=chunk))
-            if len(in_flight) == 2:
-                write(list(in_flight.popleft()))
-        while in_flight:
-            write(list(in_flight.popleft()))
+        pool.run((store.page_rows(ids) for ids in batches), _analyse_rows_in_worker, page_language, chunk, write)
     except BrokenProcessPool as error:
         raise VeilleError("a worker process died (killed, or out of memory); the batches written so far "
                           "are kept, and the next run processes the rest") from error

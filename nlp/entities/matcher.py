@@ -138,6 +138,10 @@ class EntityMatcher:
         """
         return self._matcher(language).nlp
 
+    def loaded(self, language: str) -> bool:
+        """Whether the language's pipeline is loaded."""
+        return language in self._matchers
+
     def package(self, language: str) -> str | None:
         """The spaCy package (or folder) that cuts the language's words; None for spaCy's blank language."""
         return self.models.get(language) or registry()[language].segmenter.spacy

@@ -36,6 +36,7 @@ from spacy.language import Language  # noqa: E402 (spaCy first, without torch)
 from spacy.tokens import Doc  # noqa: E402
 from spacy.vocab import Vocab  # noqa: E402
 
+from nlp.compiled_patterns import kept_compiled  # noqa: E402
 from nlp.entities.installed import _not_installed  # noqa: E402
 from nlp.entities.patterns import WORDS  # noqa: E402
 from nlp.entities.pieces import default_tokenizer_key, load_default_tokenizer, save_default_tokenizer  # noqa: E402
@@ -135,12 +136,17 @@ def load_tokenizing_pipeline(package: str, cache_dir: Path | None = None) -> Lan
     """A spaCy package (or a local pipeline folder) with only its tokenizer and a sentencizer.
 
     With ``cache_dir``, the package's tokenizer file is read only when it is not known
-    there to equal the language's default tokenizer (module docstring).
+    there to equal the language's default tokenizer (module docstring), and the large
+    regular expressions its language compiles are kept there compiled (``nlp.compiled_patterns``).
     """
     key = default_tokenizer_key(package)
     known = load_default_tokenizer(cache_dir, key) if cache_dir is not None else None
     try:
-        nlp = spacy.load(package, exclude=[*_UNUSED, "tokenizer"])
+        if cache_dir is None:
+            nlp = spacy.load(package, exclude=[*_UNUSED, "tokenizer"])
+        else:
+            with kept_compiled(cache_dir, key):  # the language's tokenizer patterns (French: seconds)
+                nlp = spacy.load(package, exclude=[*_UNUSED, "tokenizer"])
     except OSError as error:
         raise _not_installed(package) from error
     if not known:
