@@ -3,6 +3,7 @@
     python -m bench.realtext check              is the local cache complete and unchanged?
     python -m bench.realtext stats              the set's make-up per language and split
     python -m bench.realtext add STAGING.jsonl  add labelled texts (see below) to the manifest and cache
+    python -m bench.realtext add --split dev STAGING.jsonl   ... all of them to one split
 
 ``add`` reads records of a page found by the search (``url``, ``query``,
 ``excerpt``: the stored page text from its beginning, ``segments``: the exact
@@ -11,7 +12,9 @@ substrings of it that form the passage, and the labels of
 line per new text. A site already in the manifest keeps its split; a new site
 (with every site linked to it by a translation pair) goes to the split that
 is furthest below its share, in a hashed order, so the split never depends on
-the labels.
+the labels. ``--split`` sends a whole batch of new sites to one split (a batch
+gathered to widen the dev split, say); a text of a site already in the other
+split is refused, since a site never spans both.
 """
 
 from __future__ import annotations
@@ -56,12 +59,14 @@ def _check_labels(record: dict) -> None:
         raise ValueError(f"{record['url']}: a text out of scope cannot take a stance")
 
 
-def add(paths: list[Path]) -> str:
-    entries = load_manifest()
+def add(paths: list[Path], split: str | None = None, manifest: Path = MANIFEST) -> str:
+    entries = load_manifest(manifest)
     known = {(e.url, e.sha256) for e in entries}
     cache = cache_dir()
     cache.mkdir(parents=True, exist_ok=True)
-    numbers = Counter(e.language for e in entries)
+    numbers = Counter({e.language: 0 for e in entries})
+    for entry in entries:  # ids may skip numbers: new ones follow the highest
+        numbers[entry.language] = max(numbers[entry.language], int(entry.id.rsplit("-", 1)[1]))
     new: list[dict] = []
     for path in paths:
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -84,11 +89,25 @@ def add(paths: list[Path]) -> str:
                 stance=record["stance"], stance2=record.get("stance2") or None, pair=record.get("pair") or None,
                 split="",
             ))
-    _assign_splits(entries, new)
-    with MANIFEST.open("a", encoding="utf-8") as handle:
+    if split is None:
+        _assign_splits(entries, new)
+    else:
+        _put_in_split(entries, new, split)
+    with manifest.open("a", encoding="utf-8") as handle:
         for data in new:
             handle.write(Entry.from_json(data).to_json() + "\n")
     return f"{len(new)} texts added; the manifest lists {len(entries) + len(new)}"
+
+
+def _put_in_split(entries: list[Entry], new: list[dict], split: str) -> None:
+    """Send every new text to ``split``, refusing sites (or pairs) already in the other one."""
+    site_split = {e.site: e.split for e in entries}
+    pair_split = {e.pair: e.split for e in entries if e.pair}
+    for item in new:
+        other = site_split.get(item["site"]) or pair_split.get(item["pair"])
+        if other and other != split:
+            raise ValueError(f"{item['url']}: its site or pair is in the {other} split, not {split}")
+        item["split"] = split
 
 
 def _assign_splits(entries: list[Entry], new: list[dict]) -> None:
@@ -157,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("check", help="is the local cache complete and unchanged?")
     sub.add_parser("stats", help="the set's make-up")
     adding = sub.add_parser("add", help="add labelled texts to the manifest and the cache")
+    adding.add_argument("--split", choices=("dev", "test"), help="put every new text in this split")
     adding.add_argument("staging", nargs="+", type=Path)
     args = parser.parse_args(argv)
     if args.command == "check":
@@ -169,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "stats":
         print(stats())
         return 0
-    print(add(args.staging))
+    print(add(args.staging, args.split))
     return 0
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections import Counter, defaultdict
 
+import pytest
+
 from bench.realtext import NONE, STANCES, load_manifest, problems
+from bench.realtext.__main__ import add
 
 LANGUAGES = ("en", "fr", "zh")
 
@@ -60,3 +64,28 @@ def test_a_missing_cache_is_named_clearly(tmp_path):
                                text=True, env={"VEILLE_REALTEXT_CACHE": str(tmp_path), "PATH": ""}, timeout=60)
     assert evaluated.returncode != 0 and "cannot evaluate" in evaluated.stderr
     assert "Traceback" not in evaluated.stderr
+
+
+def _staged(tmp_path, url: str, text: str):
+    record = dict(query="q", url=url, excerpt=f"Menu\n{text}\nFooter", segments=[text], language="en",
+                  relevant=True, hard_negative=False, stance="democratisation", stance2=None, pair=None)
+    path = tmp_path / f"staged-{len(list(tmp_path.glob('staged-*')))}.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_batch_can_widen_one_split_and_a_site_never_spans_both(tmp_path, monkeypatch):
+    monkeypatch.setenv("VEILLE_REALTEXT_CACHE", str(tmp_path / "cache"))
+    manifest = tmp_path / "manifest.jsonl"
+    manifest.write_text("", encoding="utf-8")
+    add([_staged(tmp_path, "https://www.example.org/a", "Students fine-tune open models at home.")], "test", manifest)
+    add([_staged(tmp_path, "https://news.example.net/b", "Start-ups build on the released weights.")], "dev", manifest)
+    assert [(e.site, e.split) for e in load_manifest(manifest)] == [("example.org", "test"), ("example.net", "dev")]
+    with pytest.raises(ValueError, match="in the test split"):
+        add([_staged(tmp_path, "https://example.org/c", "Another text of the same site.")], "dev", manifest)
+    assert len(load_manifest(manifest)) == 2
+    with manifest.open("a", encoding="utf-8") as handle:  # a manifest whose ids skip a number
+        handle.write(load_manifest(manifest)[0].to_json().replace('"en-001"', '"en-007"') + "\n")
+    add([_staged(tmp_path, "https://example.com/d", "A third site.")], "dev", manifest)
+    assert [e.id for e in load_manifest(manifest)] == ["en-001", "en-002", "en-007", "en-008"]
+    assert len(problems(load_manifest(manifest), tmp_path / "cache")) == 0
