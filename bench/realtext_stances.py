@@ -5,7 +5,8 @@
 For each in-scope dev text (labelled relevant) it cuts the stance passages as
 the process stage does, embeds them, and scores them against the seeded
 stances (prototype classifier plus stance cues) for each combination of the
-cue weight, the bias toward "no stance" and the least probability. An
+classifier's regularisation, the least similarity to a prototype, the cue
+weight, the bias toward "no stance" and the least probabilities. An
 article's strongest stance is the one with the most passage confidence, as
 ``article_stances`` computes it; without an accepted passage it takes none.
 The combination with the best mean agreement over the three languages (the
@@ -33,14 +34,17 @@ from bench.realtext import NONE, RealText, load
 from nlp.stances.seeded import THRESHOLDS_PATH
 
 LANGUAGES = ("en", "fr", "zh")
-CUE_WEIGHTS = (0.0, 0.5, 0.75, 1.0, 1.5)
+REGULARISATIONS = (4.0, 16.0, 64.0)
+SIMILARITIES = (0.232, 0.3)
+CUE_WEIGHTS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
 NONE_BIASES = (-1.0, 0.0, 1.0, 2.0)
 PROBABILITIES = (0.2, 0.3, 0.4)
 WITHOUT_CUES = (0.3, 0.4, 0.5, 0.6)
 TOLERANCE = 0.01
 """Agreement given up for a stricter least probability of stances without cues."""
 
-Combination = tuple[float, float, float, float]  # cue weight, none bias, probability, without cues
+Combination = tuple[float, float, float, float, float, float]
+"""Regularisation, similarity, cue weight, none bias, probability, probability without cues."""
 
 
 def strongest(passage_stances: list[tuple[str, float]]) -> str:
@@ -71,7 +75,7 @@ def choose(table: dict[Combination, list[str]], texts: Sequence[RealText], chose
         figures = agreement(found, texts, chosen)
         results.append((float(np.mean(list(figures.values()))), combination, figures))
     best = max(r[0] for r in results)
-    results.sort(key=lambda r: (r[0] < best - TOLERANCE, -r[1][3], -r[0], r[1][0], r[1][1], r[1][2]))
+    results.sort(key=lambda r: (r[0] < best - TOLERANCE, -r[1][5], -r[0], *r[1]))
     return results
 
 
@@ -106,20 +110,21 @@ def main() -> None:
     from core.config import load_config
     from nlp.embeddings import load_encoder
     from nlp.stances.passages import extract_passages
-    from nlp.stances.seeded import SeededStances, Thresholds
+    from nlp.stances.seeded import SeededStances, Thresholds, embed_prototypes
     from nlp.stances.taxonomy import Taxonomy
     from nlp.topic import Topic
 
     config = load_config()
     encoder = load_encoder(config.models.embedding, config.models.cache_dir)
     topic = Topic.load()
-    seeded = SeededStances.from_taxonomy(Taxonomy.load(), encoder)
+    taxonomy = Taxonomy.load()
+    prototypes = embed_prototypes(taxonomy, encoder)
     base = Thresholds.load(encoder.model_id)
     every = load("dev")
     texts = [t for t in every if t.entry.relevant]
     owners, passages, languages = [], [], []
     for number, item in enumerate(texts):
-        cues = seeded.taxonomy.cue_terms(item.entry.language)
+        cues = taxonomy.cue_terms(item.entry.language)
         for passage in extract_passages(item.text, item.entry.language, topic, cues, lead=True):
             owners.append(number)
             passages.append(passage.text)
@@ -128,23 +133,28 @@ def main() -> None:
     print(f"{len(texts)} in-scope dev texts, {len(passages)} passages "
           f"({sum(1 for n in range(len(texts)) if n not in set(owners))} texts without a passage)")
     table: dict[Combination, list[str]] = {}
-    for combination in itertools.product(CUE_WEIGHTS, NONE_BIASES, PROBABILITIES, WITHOUT_CUES):
-        cue_weight, none_bias, probability, without_cues = combination
-        if without_cues < probability:
-            continue
-        thresholds = replace(base, cue_weight=cue_weight, none_bias=none_bias, probability=probability,
-                             probability_without_cues=without_cues)
-        per_text: dict[int, list[tuple[str, float]]] = defaultdict(list)
-        for owner, match in zip(owners, seeded.match(vectors, thresholds, passages, languages)):
-            if isinstance(match, tuple):
-                per_text[owner].append(match)
-        table[combination] = [strongest(per_text[n]) for n in range(len(texts))]
+    for regularisation in REGULARISATIONS:
+        seeded = SeededStances.fit(taxonomy, encoder.model_id, *prototypes, regularisation)
+        counts = seeded.cue_counts(passages, languages)
+        for combination in itertools.product(
+                [regularisation], SIMILARITIES, CUE_WEIGHTS, NONE_BIASES, PROBABILITIES, WITHOUT_CUES):
+            _, similarity, cue_weight, none_bias, probability, without_cues = combination
+            if without_cues < probability:
+                continue
+            thresholds = replace(base, regularisation=regularisation, similarity=similarity,
+                                 cue_weight=cue_weight, none_bias=none_bias, probability=probability,
+                                 probability_without_cues=without_cues)
+            per_text: dict[int, list[tuple[str, float]]] = defaultdict(list)
+            for owner, match in zip(owners, seeded.match(vectors, thresholds, cue_counts=counts)):
+                if isinstance(match, tuple):
+                    per_text[owner].append(match)
+            table[combination] = [strongest(per_text[n]) for n in range(len(texts))]
     everyone = range(len(texts))
     results = choose(table, texts, everyone)
-    print("| cue weight | none bias | probability | without cues | en | fr | zh | mean |\n"
-          "|---|---|---|---|---|---|---|---|")
-    for mean, (cue_weight, none_bias, probability, without_cues), figures in results[:8]:
-        print(f"| {cue_weight} | {none_bias} | {probability} | {without_cues} | "
+    print("| regularisation | similarity | cue weight | none bias | probability | without cues "
+          "| en | fr | zh | mean |\n|---|---|---|---|---|---|---|---|---|---|")
+    for mean, combination, figures in results[:8]:
+        print("| " + " | ".join(str(value) for value in combination) + " | "
               + " | ".join(f"{figures[lang]:.3f}" for lang in LANGUAGES) + f" | {mean:.3f} |")
     kept = results[0][1]
     out_of_scope = sum(not t.entry.relevant for t in every)
@@ -159,9 +169,9 @@ def main() -> None:
     if args.folds:
         cross_validate(table, texts, args.folds, out_of_scope)
     if args.write:
-        cue_weight, none_bias, probability, without_cues = kept
-        write(encoder.model_id, cue_weight=cue_weight, none_bias=none_bias, probability=probability,
-              probability_without_cues=without_cues)
+        regularisation, similarity, cue_weight, none_bias, probability, without_cues = kept
+        write(encoder.model_id, regularisation=regularisation, similarity=similarity, cue_weight=cue_weight,
+              none_bias=none_bias, probability=probability, probability_without_cues=without_cues)
         print(f"wrote {THRESHOLDS_PATH}")
 
 
