@@ -169,14 +169,16 @@ class SeededStances:
         return tuple(stance.id for stance in self.taxonomy)
 
     def score(self, embeddings: np.ndarray, texts: Sequence[str] | None = None,
-              languages: Sequence[str] | None = None, thresholds: Thresholds | None = None) -> StanceScores:
+              languages: Sequence[str] | None = None, thresholds: Thresholds | None = None,
+              cue_counts: np.ndarray | None = None) -> StanceScores:
         """Each passage's most probable stance, its probability and that of "no stance".
 
         With the passages' ``texts`` and ``languages``, each distinct cue of a stance
         found in a passage adds ``thresholds.cue_weight`` to that stance's log-odds,
         and ``thresholds.none_bias`` is added to those of "no stance": the
         prototypes say how a stance is argued, the cues what real text names when
-        it argues it.
+        it argues it. ``cue_counts`` (from :meth:`cue_counts`) spares counting them again
+        when the same passages are scored under many thresholds.
         """
         if not len(embeddings):
             empty = np.zeros(0, dtype=np.float32)
@@ -187,9 +189,10 @@ class SeededStances:
         stance_columns = np.flatnonzero(classes != _NONE)
         none_column = int(np.flatnonzero(classes == _NONE)[0])
         cues = None
-        if texts is not None and languages is not None and thresholds is not None:
+        if thresholds is not None and (cue_counts is not None or (texts is not None and languages is not None)):
             logits = np.log(np.clip(probabilities, 1e-9, 1.0))
-            cues = self.cue_counts(texts, languages)  # (passages, stances) in taxonomy order
+            # (passages, stances) in taxonomy order
+            cues = self.cue_counts(texts, languages) if cue_counts is None else cue_counts
             order = classes[stance_columns].astype(np.intp)
             logits[:, stance_columns] += thresholds.cue_weight * cues[:, order]
             logits[:, none_column] += thresholds.none_bias
@@ -234,10 +237,11 @@ class SeededStances:
         return cached
 
     def match(self, embeddings: np.ndarray, thresholds: Thresholds, texts: Sequence[str] | None = None,
-              languages: Sequence[str] | None = None) -> list[tuple[str, float] | str | None]:
+              languages: Sequence[str] | None = None,
+              cue_counts: np.ndarray | None = None) -> list[tuple[str, float] | str | None]:
         """Per passage: the accepted stance and its probability; ``NO_STANCE`` when the passage
         is closer to the factual background than to any stance; else ``None`` (undecided)."""
-        scores = self.score(embeddings, texts, languages, thresholds)
+        scores = self.score(embeddings, texts, languages, thresholds, cue_counts)
         accepted = scores.accepted(thresholds)
         factual = scores.factual()
         return [
