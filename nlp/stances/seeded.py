@@ -188,11 +188,12 @@ class SeededStances:
         classes = self.classifier.classes_
         stance_columns = np.flatnonzero(classes != _NONE)
         none_column = int(np.flatnonzero(classes == _NONE)[0])
-        cues = None
-        if thresholds is not None and (cue_counts is not None or (texts is not None and languages is not None)):
+        cues = cue_counts
+        if cues is None and thresholds is not None and texts is not None and languages is not None:
+            cues = self.cue_counts(texts, languages)
+        if thresholds is not None and cues is not None:
             logits = np.log(np.clip(probabilities, 1e-9, 1.0))
-            # (passages, stances) in taxonomy order
-            cues = self.cue_counts(texts, languages) if cue_counts is None else cue_counts
+            # cues: (passages, stances) in taxonomy order
             order = classes[stance_columns].astype(np.intp)
             logits[:, stance_columns] += thresholds.cue_weight * cues[:, order]
             logits[:, none_column] += thresholds.none_bias
