@@ -28,6 +28,7 @@ WIDTH = 700
 TALLEST = 12000
 """Pixels: a window taller than the digest will ever be; the blank rows below it are cut off."""
 MARGIN = 24
+PALETTE = 256
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 
 
@@ -76,7 +77,9 @@ def main() -> None:
         preview = run_demo(work)
         image = trim(capture(preview, work))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    image.save(args.out, optimize=True)
+    # 256 colours, not dithered: the text and charts stay sharp at a third of the size
+    image.quantize(colors=PALETTE, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        args.out, optimize=True)
     print(f"wrote {args.out} ({image.width}×{image.height}) from {preview.name}")
 
 
