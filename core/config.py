@@ -132,6 +132,7 @@ class ScheduleConfig(_Section):
     weekly_calendar: str
     timezone: str | None = None
     weekly_wait: float = Field(ge=0)
+    alert: bool = False
 
     @field_validator("timezone")
     @classmethod

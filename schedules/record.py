@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from core.config import Config
 from core.errors import VeilleError
+from schedules.alert import alert_if_failing
 from warehouse.store import Store
 
 
@@ -36,7 +37,8 @@ class JobRun:
 @contextmanager
 def recorded(config: Config, job: str) -> Iterator[JobRun]:
     """Record the run: ``ok`` with the run's ``summary``, ``failed`` with the error that ended it
-    (a lock held by another job included), ``interrupted`` on Ctrl-C."""
+    (a lock held by another job included), ``interrupted`` on Ctrl-C. A second failure in a row
+    mails the digest's sender when ``[schedule] alert`` is on."""
     store = Store(config.db)
     store.migrate()
     run = JobRun(store, store.start_job_run(job), job)
@@ -47,5 +49,6 @@ def recorded(config: Config, job: str) -> Iterator[JobRun]:
         raise
     except Exception as error:
         store.finish_job_run(run.run_id, "failed", " ".join(str(error).split()) or type(error).__name__)
+        alert_if_failing(config, store, job)
         raise
     store.finish_job_run(run.run_id, "ok", run.summary)

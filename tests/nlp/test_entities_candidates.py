@@ -54,6 +54,21 @@ def test_known_names_and_ordinary_numbers_are_not_candidates(matcher: EntityMatc
     assert names(matcher, text, language) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Kestrel AI released Orion 2 under Apache 2.0, an open-weight model.", "en", ["Orion 2"]),
+        ("Released under the Apache License 2.0, the open model is free to use.", "en", []),
+        ("The open-source model's weights are under Creative Commons 4.0, its code under GNU GPL 3.", "en", []),
+        ("Le modèle open source est publié sous licence CeCILL 2.1 et EUPL 1.2.", "fr", []),
+        ("该开源模型采用Apache 2.0协议发布。", "zh", []),
+    ],
+)
+def test_licence_names_are_never_candidates(matcher: EntityMatcher, text: str, language: str,
+                                            expected: list[str]) -> None:
+    assert names(matcher, text, language) == expected
+
+
 def _page(article_id: str, published: datetime, surfaces: list[str]) -> ProcessedPage:
     text = " ".join(f"{s} is a new open model." for s in surfaces)
     article = ArticleRecord(article_id, f"https://example.org/{article_id}", "example", None, None, None, "en", None,

@@ -100,3 +100,17 @@ def test_a_markup_time_with_its_offset_is_read_with_the_date():
 def test_a_markup_date_without_a_time_stays_a_day():
     _, article = _extract("published-day-only.html")
     assert article.markup_date == date(2026, 11, 23) and article.markup_time is None
+
+
+def test_copyright_lines_are_no_article_text_and_name_no_company():
+    from nlp.entities import EntityMatcher, KnowledgeBase
+
+    matcher = EntityMatcher(KnowledgeBase.load())
+    for name, language, named in (("copyright-line-en.html", "en", "deepseek"),
+                                  ("copyright-line-fr.html", "fr", "mistral-ai")):
+        _, article = _extract(name)
+        assert "Tencent" not in article.text and "rights reserved" not in article.text
+        assert "droits" not in article.text
+        assert article.text.rstrip().endswith("du modèle." if language == "fr" else "sensitive questions.")
+        linked = {mention.entity_id for mention in matcher.analyse(article.text, language).mentions}
+        assert named in linked and "tencent" not in linked
