@@ -95,6 +95,16 @@ def test_the_csv_is_what_the_sql_gives(client, warehouse_file):
     assert len(got) > 10
 
 
+def test_scores_show_three_decimals_on_the_page_and_in_the_csv(client):
+    # relevance and stance scores are stored as 4-byte floats: 0.9 must not read 0.8999999761581421
+    page = client.get("/articles?source=hostile").text
+    assert "<td>0.9</td>" in page and "0.89999" not in page
+    rows = list(csv.reader(io.StringIO(client.get("/csv/web_article_search.csv?source=hostile").text)))
+    assert [row[rows[0].index("relevance")] for row in rows[1:]] == ["0.9"]
+    scores = re.findall(r'<mark class="stance" title="[^"]*\((-?[0-9.]+)\)">', client.get("/article/a1").text)
+    assert scores and all(len(score.split(".")[-1]) <= 3 for score in scores)
+
+
 def test_the_page_shows_the_sql_it_ran(client):
     page = client.get("/stances?stance=stance-1").text
     assert "FROM summary_stance_passages" in page and "<code>$stance = stance-1</code>" in page
