@@ -34,7 +34,8 @@ def test_no_asset_comes_from_the_network(client):
     page = client.get("/").text
     assets = re.findall(r'(?:src|href)="([^"]+)"', page)
     assert assets and not [a for a in assets if a.startswith(("http:", "https:", "//"))]
-    for asset in ("/static/d3.min.js", "/static/plot.umd.min.js", "/static/app.js", "/static/style.css"):
+    for asset in ("/static/d3.min.js", "/static/plot.umd.min.js", "/static/app.js", "/static/style.css",
+                  "/static/favicon.svg"):
         assert client.get(asset).status_code == 200
 
 
