@@ -103,9 +103,24 @@ class Reader:
                     raise WarehouseError(f"{self.db} predates this version of veille ({', '.join(pending)} "
                                          "not applied); run `veille init` to upgrade it")
                 self._checked = fingerprint
-            connection.execute("SET enable_external_access = false")
-            connection.execute("SET lock_configuration = true")
+            _lock_configuration(connection)
             yield connection
+
+
+def _lock_configuration(connection: duckdb.DuckDBPyConnection) -> None:
+    """No file access and the configuration locked, as ``veille query`` does.
+
+    Connections of one process to one file share DuckDB's configuration: while
+    another request (or the warm-up) holds one, this connection finds it locked
+    already, and checks that it is locked the way the app locks it.
+    """
+    try:
+        connection.execute("SET enable_external_access = false")
+        connection.execute("SET lock_configuration = true")
+    except duckdb.InvalidInputException:
+        settings = connection.execute(query("web_locked_settings")).fetchone()
+        if settings != (False, True, False, False):
+            raise
 
 
 class Session:

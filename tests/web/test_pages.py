@@ -8,13 +8,16 @@ import re
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
+import httpx
 import pytest
 
 from warehouse.sqlfiles import query
 from web.app import SECURITY_HEADERS
+from web.reads import Reader
 
 PAGES = ["/", "/stances", "/stances?stance=stance-1", "/entities", "/entities?entity=model-1", "/stories",
          "/stories?story=s3", "/articles", "/articles?q=open", "/article/a1"]
@@ -145,6 +148,25 @@ def test_the_app_cannot_write(client, warehouse_file):
         client.get(url)
     assert warehouse_file.stat().st_mtime_ns == before
     assert client.get("/csv/web_stances.csv?stance=x');DROP TABLE articles;--").status_code == 400
+
+
+def test_two_readers_at_once_each_read_with_the_configuration_locked(warehouse_file):
+    reader = Reader(warehouse_file)
+    with reader.session() as first, reader.session() as second:
+        for session in (first, second):  # the second opens while the first holds its connection
+            assert session.connection().execute("SELECT count(*) FROM articles").fetchone()[0] > 600
+            with pytest.raises(duckdb.Error, match="locked"):
+                session.connection().execute("SET enable_external_access = true")
+            with pytest.raises(duckdb.Error, match="disabled"):
+                session.connection().execute("SELECT * FROM read_csv('/etc/passwd')")
+
+
+def test_requests_at_once_are_all_answered(served):
+    urls = [f"{served}/article/a{i}" for i in range(100, 140)] + [
+        f"{served}/csv/web_article_search.csv?q=w{i}" for i in range(20)]
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda url: httpx.get(url, timeout=60).status_code, urls))
+    assert statuses == [200] * len(urls)
 
 
 WRITER = """
