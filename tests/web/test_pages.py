@@ -109,6 +109,25 @@ def test_scores_show_three_decimals_on_the_page_and_in_the_csv(client):
     assert scores and all(len(score.split(".")[-1]) <= 3 for score in scores)
 
 
+def test_the_stories_of_one_language_are_those_told_in_it_and_others(client):
+    def stories(url: str) -> list[dict[str, str]]:
+        return list(csv.DictReader(io.StringIO(client.get(url).text)))
+
+    for language in ("en", "fr", "zh"):
+        told = stories(f"/csv/web_stories.csv?language={language}")
+        assert told and all(language in row["in_languages"].split() and int(row["languages"]) > 1 for row in told)
+        assert f'href="/stories?story={told[0]["story_id"]}"' in client.get(f"/stories?language={language}").text
+
+    def first_day(story_id: str) -> str:
+        return min(article["day"] for article in stories(f"/csv/web_story_articles.csv?story={story_id}"))
+
+    until = "2026-01-15"
+    older = {row["story_id"] for row in stories(f"/csv/web_stories.csv?until={until}")}
+    assert older and all(first_day(story_id) <= until for story_id in older)
+    later = [row["story_id"] for row in stories("/csv/web_stories.csv") if first_day(row["story_id"]) > until]
+    assert later and older.isdisjoint(later)
+
+
 def test_the_page_shows_the_sql_it_ran(client):
     page = client.get("/stances?stance=stance-1").text
     assert "FROM summary_stance_passages" in page and "<code>$stance = stance-1</code>" in page
