@@ -66,7 +66,7 @@ def test_charts_render(page, url):
 
 
 def test_a_hostile_title_does_not_run(page):
-    for url in ("/articles?source=hostile", "/article/hostile1", "/entities?entity=deepseek",
+    for url in ("/articles?source=hostile", "/article/hostile1", "/entities?entity=deepseek", "/entities",
                 "/articles?q=" + quote("<script>")):
         page.goto(url)
         page.wait_for_load_state("load")

@@ -128,6 +128,29 @@ def test_the_stories_of_one_language_are_those_told_in_it_and_others(client):
     assert later and older.isdisjoint(later)
 
 
+def test_an_entity_is_counted_within_the_pages_language_source_and_dates(client):
+    def rows(url: str) -> list[dict[str, str]]:
+        return list(csv.DictReader(io.StringIO(client.get(url).text)))
+
+    every = rows("/csv/web_entity_weekly.csv?entity=model-1")
+    french = rows("/csv/web_entity_weekly.csv?entity=model-1&language=fr&since=2026-06-01")
+    assert french and {row["language"] for row in french} == {"fr"} and {row["language"] for row in every} > {"fr"}
+    assert all(row["week"] >= "2026-W22" for row in french) and min(row["week"] for row in every) < "2026-W22"
+    counted = rows("/csv/web_entities.csv?entity=model-1&language=fr&since=2026-06-01")
+    assert int(counted[0]["articles"]) == sum(int(row["articles"]) for row in french) > 0
+    assert int(counted[0]["mentions"]) == sum(int(row["mentions"]) for row in french)
+    assert int(rows("/csv/web_entities.csv?entity=model-1")[0]["articles"]) == sum(int(row["articles"]) for row in every)
+    page = client.get("/entities?entity=model-1&language=fr&since=2026-06-01").text
+    assert 'href="/csv/web_entity_weekly.csv?language=fr&amp;since=2026-06-01&amp;entity=model-1"' in page
+
+
+def test_new_names_are_shown_as_text_and_narrowed_by_language(client):
+    english = client.get("/entities?language=en").text.split('id="web_entity_candidates"')[1]
+    assert "&lt;script&gt;window.__pwned = &#39;text&#39;&lt;/script&gt;" in english and "<script>" not in english
+    chinese = client.get("/entities?language=zh").text.split('id="web_entity_candidates"')[1]
+    assert "__pwned" not in chinese
+
+
 def test_the_page_shows_the_sql_it_ran(client):
     page = client.get("/stances?stance=stance-1").text
     assert "FROM summary_stance_passages" in page and "<code>$stance = stance-1</code>" in page
