@@ -31,6 +31,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import tomlkit
+
 from bench.corpus import load_pages
 
 _BARE = """
@@ -106,7 +108,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="veille-ingest-bench-") as name:
         folder = Path(name)
         # A cache folder of the run's own: the first start finds it empty.
-        (folder / "veille.toml").write_text(f'[models]\ncache_dir = "{folder / "cache"}"\n')
+        (folder / "veille.toml").write_text(tomlkit.dumps({"models": {"cache_dir": str(folder / "cache")}}),
+                                            encoding="utf-8")
         (folder / "one.html").write_bytes(one_page.html)
         files = []
         for index, page in enumerate(pages):

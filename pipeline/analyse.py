@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -189,22 +188,17 @@ class Analyser:
                                         tail_text=extracted.tail_text, markup_time=extracted.markup_time,
                                         cache_dir=self.settings.cache_dir)
         title = page.hint_title if page.origin == "ingest" and page.hint_title else extracted.title or page.hint_title
-        base: dict[str, Any] = dict(
-            article_id=page.page_id, url=page.url, source=page.source, title=title, author=extracted.author,
-            site_name=extracted.site_name, language=language,
-            script=chinese_script(extracted.text) if _tells_scripts(language) else None,
+        # What extraction read (the text, its author, the site's name) goes over by field name.
+        article: ArticleRecord = build(
+            ArticleRecord, extracted, article_id=page.page_id, url=page.url, source=page.source, title=title,
+            language=language, script=chinese_script(extracted.text) if _tells_scripts(language) else None,
             published_at=article_date, published_offset=_stated_offset(article_date, extracted, page),
-            fetched_at=page.fetched_at, text=extracted.text,
-            word_count=_word_count(extracted.text, language),
-            minhash=story_signature(extracted.text, language),
+            fetched_at=page.fetched_at, word_count=_word_count(extracted.text, language),
+            minhash=story_signature(extracted.text, language), relevance=0.0, relevant=False,
         )
         if language not in registry().analysed:
-            return ProcessedPage(page.page_id, "article", None,
-                                 ArticleRecord(**base, relevance=0.0, relevant=False))
-        return self._analyse_article(base, title)
-
-    def _analyse_article(self, base: dict, title: str | None) -> ProcessedPage:
-        return self.redo(ArticleRecord(**base, relevance=0.0, relevant=False), "link")
+            return ProcessedPage(page.page_id, "article", None, article)
+        return self.redo(article, "link")
 
     def redo(self, article: ArticleRecord, start: str, mentions: Sequence[MentionRecord] = (),
              document_vector: np.ndarray | None = None) -> ProcessedPage:

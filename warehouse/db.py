@@ -22,6 +22,10 @@ from core.errors import VeilleError
 from warehouse.sqlfiles import migrations, query
 
 DEFAULT_LOCK_TIMEOUT = 60.0
+Connection = duckdb.DuckDBPyConnection
+"""An open warehouse connection, as the readers outside this package name its type."""
+SEALED = {"autoload_known_extensions": False, "autoinstall_known_extensions": False}
+"""Connection settings of a sealed reader: no extension is loaded or installed (see ``seal``)."""
 
 
 class WarehouseError(VeilleError):
@@ -97,6 +101,22 @@ def read_connection(
         yield connection
     finally:
         connection.close()
+
+
+def seal(connection: duckdb.DuckDBPyConnection) -> None:
+    """No file outside the warehouse is read or written from now on, and no setting may change.
+
+    For a connection opened read-only with ``SEALED``: the SQL it then runs
+    can reach nothing but the tables. Connections of one process to one file
+    share DuckDB's configuration: one opened while another is open (two web
+    requests at once) finds it sealed already, and checks that it is.
+    """
+    try:
+        connection.execute("SET enable_external_access = false")
+        connection.execute("SET lock_configuration = true")
+    except duckdb.InvalidInputException:
+        if connection.execute(query("sealed_settings")).fetchone() != (False, True, False, False):
+            raise
 
 
 def pending_migrations(connection: duckdb.DuckDBPyConnection) -> list[str]:

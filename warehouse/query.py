@@ -1,4 +1,4 @@
-"""Read-only SQL for users: ``veille query``, and exports.
+"""Read-only SQL for users: ``veille query``, and the named queries readers outside the warehouse run.
 
 Read-only by construction: the connection is opened read-only, file access is
 limited to the data directory, extension installing and loading are off, and
@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,7 +23,16 @@ from typing import Any
 import duckdb
 
 from core.errors import VeilleError
-from warehouse.db import DEFAULT_LOCK_TIMEOUT, WarehouseError, pending_migrations, read_connection
+from warehouse.db import (
+    DEFAULT_LOCK_TIMEOUT,
+    SEALED,
+    Connection,
+    WarehouseError,
+    pending_migrations,
+    read_connection,
+    seal,
+)
+from warehouse.sqlfiles import query
 
 FORMATS = ("table", "csv", "json", "parquet")
 _ALLOWED_STATEMENTS = {"SELECT", "EXPLAIN", "RELATION"}
@@ -67,15 +77,13 @@ def _one_line(error: Exception) -> str:
 def run_query(db: Path, sql: str, data_dir: Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> QueryResult:
     if not sql.strip():
         raise QueryError("no SQL given")
-    config = {"autoload_known_extensions": False, "autoinstall_known_extensions": False}
-    with read_connection(db, lock_timeout=lock_timeout, config=config) as connection:
+    with read_connection(db, lock_timeout=lock_timeout, config=dict(SEALED)) as connection:
         if pending := pending_migrations(connection):
             raise WarehouseError(f"{db} predates this version of veille ({', '.join(pending)} not applied); "
                                  "run `veille init` to upgrade it")
         allowed = str(data_dir.resolve()) + "/"
         connection.execute("SET allowed_directories = [?]", [allowed])
-        connection.execute("SET enable_external_access = false")
-        connection.execute("SET lock_configuration = true")
+        seal(connection)
         try:
             statements = connection.extract_statements(sql)
         except duckdb.Error as error:
@@ -94,6 +102,24 @@ def run_query(db: Path, sql: str, data_dir: Path, *, lock_timeout: float = DEFAU
     columns = table.column_names
     rows = list(zip(*(table.column(i).to_pylist() for i in range(table.num_columns)))) if columns else []
     return QueryResult(columns, rows, table)
+
+
+def named_parameters(name: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters of ``params`` that the named query ``name`` uses (``$key``)."""
+    sql = query(name)
+    return {key: value for key, value in params.items() if re.search(rf"\${key}\b", sql)}
+
+
+def named_rows(connection: Connection, name: str, params: Mapping[str, Any],
+               ) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The column names and rows of the named query ``name``, given the parameters it uses."""
+    cursor = connection.execute(query(name), named_parameters(name, params))
+    return [d[0] for d in cursor.description], cursor.fetchall()
+
+
+def named_arrow(connection: Connection, name: str, params: Mapping[str, Any]) -> Any:
+    """The named query ``name``'s result as an Arrow table (for bulk reads)."""
+    return connection.sql(query(name), params=dict(params)).to_arrow_table()
 
 
 def _plain(value: Any) -> Any:
@@ -165,4 +191,5 @@ def _table(result: QueryResult, width: int | None) -> str:
     return "\n".join(out)
 
 
-__all__ = ["FORMATS", "QueryError", "QueryResult", "WarehouseError", "render", "run_query"]
+__all__ = ["FORMATS", "QueryError", "QueryResult", "WarehouseError", "named_arrow", "named_parameters",
+           "named_rows", "render", "run_query"]

@@ -133,7 +133,7 @@ def from_row(record: type, row: Mapping[str, Any]) -> Any:
     return record(**values)
 
 
-def build(record: type, source: Any, **given: Any) -> Any:
+def build(record: type, source: Any, /, **given: Any) -> Any:
     """A record whose fields are taken from ``given``, else from ``source``'s attributes of the same name."""
     values = dict(given)
     for f in fields(record):

@@ -16,7 +16,6 @@ result is never older than the file.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -25,16 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
-from warehouse.db import WarehouseError, pending_migrations, read_connection
+from warehouse.db import SEALED, Connection, WarehouseError, pending_migrations, read_connection, seal
+from warehouse.query import named_arrow, named_parameters, named_rows
 from warehouse.sqlfiles import query
 
 LOCK_TIMEOUT = 20.0
 """Seconds a request waits for a writer's batch to end before it answers 503."""
 KEPT_RESULTS = 512
-
-_LOCKED = {"autoload_known_extensions": False, "autoinstall_known_extensions": False}
 
 
 @dataclass(frozen=True)
@@ -95,32 +91,16 @@ class Reader:
             session.close()
 
     @contextmanager
-    def _open(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with read_connection(self.db, lock_timeout=LOCK_TIMEOUT, config=dict(_LOCKED)) as connection:
+    def _open(self) -> Iterator[Connection]:
+        with read_connection(self.db, lock_timeout=LOCK_TIMEOUT, config=dict(SEALED)) as connection:
             fingerprint = self.fingerprint()
             if self._checked != fingerprint:
                 if pending := pending_migrations(connection):
                     raise WarehouseError(f"{self.db} predates this version of veille ({', '.join(pending)} "
                                          "not applied); run `veille init` to upgrade it")
                 self._checked = fingerprint
-            _lock_configuration(connection)
+            seal(connection)
             yield connection
-
-
-def _lock_configuration(connection: duckdb.DuckDBPyConnection) -> None:
-    """No file access and the configuration locked, as ``veille query`` does.
-
-    Connections of one process to one file share DuckDB's configuration: while
-    another request (or the warm-up) holds one, this connection finds it locked
-    already, and checks that it is locked the way the app locks it.
-    """
-    try:
-        connection.execute("SET enable_external_access = false")
-        connection.execute("SET lock_configuration = true")
-    except duckdb.InvalidInputException:
-        settings = connection.execute(query("web_locked_settings")).fetchone()
-        if settings != (False, True, False, False):
-            raise
 
 
 class Session:
@@ -130,9 +110,9 @@ class Session:
         self.reader = reader
         self.fingerprint = fingerprint
         self._context: Any = None
-        self._connection: duckdb.DuckDBPyConnection | None = None
+        self._connection: Connection | None = None
 
-    def connection(self) -> duckdb.DuckDBPyConnection:
+    def connection(self) -> Connection:
         if self._connection is None:
             self._context = self.reader._open()
             self._connection = self._context.__enter__()
@@ -144,17 +124,15 @@ class Session:
             self._context = self._connection = None
 
     def table(self, name: str, params: dict[str, Any] | None = None) -> Table:
-        sql = query(name)
-        used = {key: value for key, value in (params or {}).items() if re.search(rf"\${key}\b", sql)}
+        used = named_parameters(name, params or {})
         key = (self.fingerprint, name, tuple(sorted((k, _key(v)) for k, v in used.items())))
         if (kept := self.reader.kept(key)) is not None:
             return kept
-        cursor = self.connection().execute(sql, used)
-        columns = [d[0] for d in cursor.description]
-        table = Table(name, sql, {k: v for k, v in used.items() if k != "vector"}, columns, cursor.fetchall())
+        columns, rows = named_rows(self.connection(), name, used)
+        table = Table(name, query(name), {k: v for k, v in used.items() if k != "vector"}, columns, rows)
         self.reader.keep(key, table)
         return table
 
     def arrow(self, name: str, params: dict[str, Any] | None = None) -> Any:
         """A named query's result as an Arrow table, not kept (for bulk reads)."""
-        return self.connection().sql(query(name), params=params or {}).to_arrow_table()
+        return named_arrow(self.connection(), name, params or {})

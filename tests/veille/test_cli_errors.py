@@ -29,6 +29,7 @@ CASES = {
     "digest: malformed week": ("--db {db} digest --week 2026-48", "bad week '2026-48'", 2),
     "query: bad SQL": ("--db {db} query SELEC", 'syntax error at or near "SELEC"', 2),
     "query: missing database": ("--db {none} query SELECT", "run `veille init` first", 1),
+    "export: missing database": ("--db {none} export {tmp}/exports", "run `veille init` first", 1),
     "explain: missing database": ("--db {none} explain abc", "run `veille init` first", 1),
     "explain: unknown article": ("--db {db} explain abc", "no article with id or url 'abc'", 1),
     "status: missing database": ("--db {none} status", "run `veille init` first", 1),
