@@ -107,10 +107,16 @@ def seal(connection: duckdb.DuckDBPyConnection) -> None:
     """No file outside the warehouse is read or written from now on, and no setting may change.
 
     For a connection opened read-only with ``SEALED``: the SQL it then runs
-    can reach nothing but the tables.
+    can reach nothing but the tables. Connections of one process to one file
+    share DuckDB's configuration: one opened while another is open (two web
+    requests at once) finds it sealed already, and checks that it is.
     """
-    connection.execute("SET enable_external_access = false")
-    connection.execute("SET lock_configuration = true")
+    try:
+        connection.execute("SET enable_external_access = false")
+        connection.execute("SET lock_configuration = true")
+    except duckdb.InvalidInputException:
+        if connection.execute(query("sealed_settings")).fetchone() != (False, True, False, False):
+            raise
 
 
 def pending_migrations(connection: duckdb.DuckDBPyConnection) -> list[str]:

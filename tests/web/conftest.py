@@ -25,7 +25,7 @@ LOADED_AT = datetime(2026, 12, 1, tzinfo=timezone.utc)
 
 
 def load_articles(db: Path, fixture: Path) -> None:
-    """Insert a fixture file's entities, articles and mentions (tests only write this way)."""
+    """Insert a fixture file's entities, articles, mentions and candidate names (tests only write this way)."""
     data = tomllib.loads(fixture.read_text(encoding="utf-8"))
     connection = duckdb.connect(str(db))
     try:
@@ -48,6 +48,13 @@ def load_articles(db: Path, fixture: Path) -> None:
                     " VALUES (?, ?, ?, ?, ?, 'ruler', 1.0)",
                     [article["article_id"], mention["entity_id"], article["text"][mention["start"]:mention["end"]],
                      mention["start"], mention["end"]])
+            for candidate in article.get("candidates", []):
+                surface = article["text"][candidate["start"]:candidate["end"]]
+                connection.execute(
+                    "INSERT INTO entity_candidate_mentions (article_id, name, surface, language, start_char, end_char,"
+                    " sentence) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [article["article_id"], surface.lower(), surface, article["language"], candidate["start"],
+                     candidate["end"], article["text"]])
     finally:
         connection.close()
     Store(db).refresh_summaries()  # as the stages that write end

@@ -39,6 +39,7 @@ def page(browser, served):
     page.on("console", lambda m: page.problems.append(m.text) if m.type in ("error", "warning") else None)
     page.on("pageerror", lambda e: page.problems.append(str(e)))
     page.on("dialog", lambda d: (page.problems.append(f"dialog: {d.message}"), d.dismiss()))
+    page.on("response", lambda r: page.problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     yield page
     context.close()
 
@@ -47,7 +48,7 @@ def page(browser, served):
 def test_each_page_loads_without_console_errors(page, url):
     response = page.goto(url)
     assert response.status == 200
-    page.wait_for_load_state("load")
+    page.wait_for_load_state("networkidle")  # the requests a browser makes after the page, its icon among them
     assert page.problems == []
 
 
@@ -65,7 +66,7 @@ def test_charts_render(page, url):
 
 
 def test_a_hostile_title_does_not_run(page):
-    for url in ("/articles?source=hostile", "/article/hostile1", "/entities?entity=deepseek",
+    for url in ("/articles?source=hostile", "/article/hostile1", "/entities?entity=deepseek", "/entities",
                 "/articles?q=" + quote("<script>")):
         page.goto(url)
         page.wait_for_load_state("load")

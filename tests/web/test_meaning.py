@@ -77,4 +77,11 @@ def test_the_page_ranks_as_its_sql_does(searched):
         connection.close()
     assert _ranked(page) == [row[3] for row in rows] and len(rows) == 2
     csv_text = client.get("/csv/web_passage_search.csv?language=fr&meaning=" + quote(sentence)).text
-    assert [line[3] for line in list(csv.reader(io.StringIO(csv_text)))[1:]] == [row[3] for row in rows]
+    csv_rows = list(csv.reader(io.StringIO(csv_text)))[1:]
+    assert [line[3] for line in csv_rows] == [row[3] for row in rows]
+    assert [line[0] for line in csv_rows] == _similarities(page)  # the same figures, three decimals
+
+
+def _similarities(page: str) -> list[str]:
+    block = page.split('id="web_passage_search"')[1].split("</table>")[0]
+    return re.findall(r"<tr><td>(-?[0-9.]+)</td>", block)

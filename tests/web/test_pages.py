@@ -8,13 +8,16 @@ import re
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
+import httpx
 import pytest
 
 from warehouse.sqlfiles import query
 from web.app import SECURITY_HEADERS
+from web.reads import Reader
 
 PAGES = ["/", "/stances", "/stances?stance=stance-1", "/entities", "/entities?entity=model-1", "/stories",
          "/stories?story=s3", "/articles", "/articles?q=open", "/article/a1"]
@@ -34,7 +37,8 @@ def test_no_asset_comes_from_the_network(client):
     page = client.get("/").text
     assets = re.findall(r'(?:src|href)="([^"]+)"', page)
     assert assets and not [a for a in assets if a.startswith(("http:", "https:", "//"))]
-    for asset in ("/static/d3.min.js", "/static/plot.umd.min.js", "/static/app.js", "/static/style.css"):
+    for asset in ("/static/d3.min.js", "/static/plot.umd.min.js", "/static/app.js", "/static/style.css",
+                  "/static/favicon.svg"):
         assert client.get(asset).status_code == 200
 
 
@@ -95,6 +99,58 @@ def test_the_csv_is_what_the_sql_gives(client, warehouse_file):
     assert len(got) > 10
 
 
+def test_scores_show_three_decimals_on_the_page_and_in_the_csv(client):
+    # relevance and stance scores are stored as 4-byte floats: 0.9 must not read 0.8999999761581421
+    page = client.get("/articles?source=hostile").text
+    assert "<td>0.9</td>" in page and "0.89999" not in page
+    rows = list(csv.reader(io.StringIO(client.get("/csv/web_article_search.csv?source=hostile").text)))
+    assert [row[rows[0].index("relevance")] for row in rows[1:]] == ["0.9"]
+    scores = re.findall(r'<mark class="stance" title="[^"]*\((-?[0-9.]+)\)">', client.get("/article/a1").text)
+    assert scores and all(len(score.split(".")[-1]) <= 3 for score in scores)
+
+
+def test_the_stories_of_one_language_are_those_told_in_it_and_others(client):
+    def stories(url: str) -> list[dict[str, str]]:
+        return list(csv.DictReader(io.StringIO(client.get(url).text)))
+
+    for language in ("en", "fr", "zh"):
+        told = stories(f"/csv/web_stories.csv?language={language}")
+        assert told and all(language in row["in_languages"].split() and int(row["languages"]) > 1 for row in told)
+        assert f'href="/stories?story={told[0]["story_id"]}"' in client.get(f"/stories?language={language}").text
+
+    def first_day(story_id: str) -> str:
+        return min(article["day"] for article in stories(f"/csv/web_story_articles.csv?story={story_id}"))
+
+    until = "2026-01-15"
+    older = {row["story_id"] for row in stories(f"/csv/web_stories.csv?until={until}")}
+    assert older and all(first_day(story_id) <= until for story_id in older)
+    later = [row["story_id"] for row in stories("/csv/web_stories.csv") if first_day(row["story_id"]) > until]
+    assert later and older.isdisjoint(later)
+
+
+def test_an_entity_is_counted_within_the_pages_language_source_and_dates(client):
+    def rows(url: str) -> list[dict[str, str]]:
+        return list(csv.DictReader(io.StringIO(client.get(url).text)))
+
+    every = rows("/csv/web_entity_weekly.csv?entity=model-1")
+    french = rows("/csv/web_entity_weekly.csv?entity=model-1&language=fr&since=2026-06-01")
+    assert french and {row["language"] for row in french} == {"fr"} and {row["language"] for row in every} > {"fr"}
+    assert all(row["week"] >= "2026-W22" for row in french) and min(row["week"] for row in every) < "2026-W22"
+    counted = rows("/csv/web_entities.csv?entity=model-1&language=fr&since=2026-06-01")
+    assert int(counted[0]["articles"]) == sum(int(row["articles"]) for row in french) > 0
+    assert int(counted[0]["mentions"]) == sum(int(row["mentions"]) for row in french)
+    assert int(rows("/csv/web_entities.csv?entity=model-1")[0]["articles"]) == sum(int(row["articles"]) for row in every)
+    page = client.get("/entities?entity=model-1&language=fr&since=2026-06-01").text
+    assert 'href="/csv/web_entity_weekly.csv?language=fr&amp;since=2026-06-01&amp;entity=model-1"' in page
+
+
+def test_new_names_are_shown_as_text_and_narrowed_by_language(client):
+    english = client.get("/entities?language=en").text.split('id="web_entity_candidates"')[1]
+    assert "&lt;script&gt;window.__pwned = &#39;text&#39;&lt;/script&gt;" in english and "<script>" not in english
+    chinese = client.get("/entities?language=zh").text.split('id="web_entity_candidates"')[1]
+    assert "__pwned" not in chinese
+
+
 def test_the_page_shows_the_sql_it_ran(client):
     page = client.get("/stances?stance=stance-1").text
     assert "FROM summary_stance_passages" in page and "<code>$stance = stance-1</code>" in page
@@ -134,6 +190,25 @@ def test_the_app_cannot_write(client, warehouse_file):
         client.get(url)
     assert warehouse_file.stat().st_mtime_ns == before
     assert client.get("/csv/web_stances.csv?stance=x');DROP TABLE articles;--").status_code == 400
+
+
+def test_two_readers_at_once_each_read_with_the_configuration_locked(warehouse_file):
+    reader = Reader(warehouse_file)
+    with reader.session() as first, reader.session() as second:
+        for session in (first, second):  # the second opens while the first holds its connection
+            assert session.connection().execute("SELECT count(*) FROM articles").fetchone()[0] > 600
+            with pytest.raises(duckdb.Error, match="locked"):
+                session.connection().execute("SET enable_external_access = true")
+            with pytest.raises(duckdb.Error, match="disabled"):
+                session.connection().execute("SELECT * FROM read_csv('/etc/passwd')")
+
+
+def test_requests_at_once_are_all_answered(served):
+    urls = [f"{served}/article/a{i}" for i in range(100, 140)] + [
+        f"{served}/csv/web_article_search.csv?q=w{i}" for i in range(20)]
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda url: httpx.get(url, timeout=60).status_code, urls))
+    assert statuses == [200] * len(urls)
 
 
 WRITER = """

@@ -3,7 +3,7 @@
 -- distinct words in lower case), a canonical entity (whatever alias the article
 -- wrote), a stance, a language, a source and dates. Newest first.
 SELECT a.article_id, a.title, a.source, a.language,
-       CAST(coalesce(a.published_at, a.fetched_at) AS DATE) AS day, round(a.relevance, 3) AS relevance
+       CAST(coalesce(a.published_at, a.fetched_at) AS DATE) AS day, round(a.relevance::DOUBLE, 3) AS relevance
 FROM articles AS a
 WHERE ($language::VARCHAR IS NULL OR a.language = $language)
   AND ($source::VARCHAR IS NULL OR a.source = $source)

@@ -1,5 +1,6 @@
 -- Every lab and model: its names in each language, its lab, licence and openness,
--- and how many articles name it (summary_entity_days).
+-- and how many articles name it (summary_entity_days), within the page's language,
+-- source and dates.
 WITH names AS (
     SELECT entity_id, string_agg(DISTINCT alias, ' · ' ORDER BY alias) AS aliases
     FROM entity_aliases
@@ -8,6 +9,10 @@ WITH names AS (
 named AS (
     SELECT entity_id, sum(mentions)::BIGINT AS mentions, sum(articles)::BIGINT AS articles
     FROM summary_entity_days
+    WHERE ($language::VARCHAR IS NULL OR language = $language)
+      AND ($source::VARCHAR IS NULL OR source = $source)
+      AND ($since::DATE IS NULL OR day >= $since::DATE)
+      AND ($until::DATE IS NULL OR day <= $until::DATE)
     GROUP BY entity_id
 )
 SELECT e.entity_id, e.name, e.kind, lab.name AS lab, e.license, e.openness,

@@ -1,6 +1,6 @@
 -- The passages closest in meaning to one query vector (vectors are unit length,
 -- so the inner product is the cosine), in every language, within the filters.
-SELECT round(list_inner_product(e.vector, $vector::FLOAT[]), 3) AS similarity, p.language, p.text,
+SELECT round(list_inner_product(e.vector, $vector::FLOAT[])::DOUBLE, 3) AS similarity, p.language, p.text,
        p.article_id, a.title, a.source
 FROM passages AS p
 JOIN embeddings AS e ON e.text_hash = p.text_hash AND e.model_id = $model_id
