@@ -10,6 +10,7 @@ look like names, or there is no author.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from nlp.extraction_rules import LanguageRules
 from nlp.segmentation import HAN
@@ -19,12 +20,22 @@ HEADLINE_MIN_CHARACTERS = 4
 _HAN_NAME = re.compile(rf"^[{HAN}]{{2,4}}$|^[{HAN}]{{1,6}}·[{HAN}]{{1,8}}$")
 _SPLIT = re.compile(r"\s*[、,，;；/／|｜:：︰]\s*|\s+")
 _ASIDE = re.compile(r"[（(\[【〔][^)）\]】〕]*[)）\]】〕]")
-# the place and the verb that close a byline: "／新北 台南報導", " 北京报道", "／綜合報導"
-_PLACE_AND_VERB = re.compile(rf"(?:[／/]\s*[{HAN} ]{{0,12}}|\s[{HAN}]{{0,6}})"
-                             r"(?:报道|報導|報道|专电|專電|电|電|讯|訊|摄|攝|整理|整合|编译|編譯)\s*$")
-
 _SPACED_NAME = re.compile(rf"(?<![{HAN}])([{HAN}])[ \u3000]([{HAN}])(?![{HAN}])")
-_PHOTO = re.compile(r"(?:攝|摄|報導|报道)$")
+
+
+@cache
+def _place_and_verb(verbs: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The place and the verb that close a byline: "／新北 台南報導", " 北京报道", "／綜合報導"
+    (the verbs are the language's ``byline_verbs``)."""
+    if not verbs:
+        return None
+    return re.compile(rf"(?:[／/]\s*[{HAN} ]{{0,12}}|\s[{HAN}]{{0,6}})(?:{'|'.join(map(re.escape, verbs))})\s*$")
+
+
+@cache
+def _suffix(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A word glued to the end of a name (麥鈞傑攝), from the language's ``name_suffixes``."""
+    return re.compile(f"(?:{'|'.join(map(re.escape, words))})$") if words else None
 
 
 def clean_byline(author: str | None, rules: LanguageRules) -> str | None:
@@ -37,15 +48,18 @@ def clean_byline(author: str | None, rules: LanguageRules) -> str | None:
     """
     if not author or not rules.byline_roles:
         return author
-    text = _PLACE_AND_VERB.sub("", _ASIDE.sub(" ", author))
+    text = _ASIDE.sub(" ", author)
+    if (place_and_verb := _place_and_verb(rules.byline_verbs)) is not None:
+        text = place_and_verb.sub("", text)
     text = _SPACED_NAME.sub(r"\1\2", text)  # 赵 培: a two-character name set apart
     # longest first; a one-character role (文, 圖) only before its colon or slash, not inside a name
     roles = "|".join(re.escape(role) if len(role) > 1 else rf"{re.escape(role)}(?=\s*[:：︰/／])"
                      for role in rules.byline_roles)
     text = re.sub(roles, " ", text)
     names = []
+    suffix = _suffix(rules.name_suffixes)
     for token in _SPLIT.split(text):
-        token = _PHOTO.sub("", token) if len(token) > 3 else token
+        token = suffix.sub("", token) if suffix is not None and len(token) > 3 else token
         if (_HAN_NAME.match(token) and token not in names and not _is_outlet(token, rules)
                 and not any(word in token for word in rules.not_names)):
             names.append(token)

@@ -27,12 +27,9 @@ import htmldate
 
 from core.languages import Registry, registry
 from nlp.dateparser_patterns import kept_locale_patterns
-from nlp.chinese_dates import issue_date, written_dates, zone_for
+from nlp.chinese_dates import grammar_for, issue_date, written_dates, zone_for
 
-_YEAR_MONTH_DAY = (
-    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
-    re.compile(r"(?<![\d.])((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?![\d.])"),  # 2005-5-7, 2005/05/07
-)
+_YEAR_MONTH_DAY = re.compile(r"(?<![\d.])((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?![\d.])")  # 2005-5-7, 2005/05/07
 _DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2}/\d{1,2}/\d{4})\b")
 
 
@@ -40,18 +37,21 @@ _DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2}/\d{1,2}/\d{4})\b")
 class _Words:
     """The registry's date words: byline date patterns, and the words that introduce a date."""
 
-    patterns: tuple[re.Pattern[str], ...]
+    numbers: tuple[re.Pattern[str], ...]  # year, month and day as numbers in three groups, read without dateparser
+    patterns: tuple[re.Pattern[str], ...]  # the others: dateparser reads their first group
     updated: re.Pattern[str]
     published: re.Pattern[str]
 
 
 @cache
 def _words(languages: Registry) -> _Words:
-    """Each language's ``[dates]``: ``byline_patterns`` (the date in the first group, ``{months}``
-    standing for its ``months``), the ``published`` and ``updated`` words before a date, and
-    ``published_patterns`` (regular expressions) for a publication label with a name inside."""
-    patterns, updated, published, published_patterns = [], [], [], []
+    """Each language's ``[dates]``: ``number_patterns`` (year, month and day in three groups),
+    ``byline_patterns`` (the date in the first group, ``{months}`` standing for its ``months``),
+    the ``published`` and ``updated`` words before a date, and ``published_patterns`` (regular
+    expressions) for a publication label with a name inside."""
+    numbers, patterns, updated, published, published_patterns = [], [], [], [], []
     for spec in languages:
+        numbers += [re.compile(p) for p in spec.dates.get("number_patterns", [])]
         months = spec.dates.get("months", "")
         patterns += [re.compile(p.replace("{months}", months)) for p in spec.dates.get("byline_patterns", [])]
         updated += spec.dates.get("updated", [])
@@ -59,7 +59,8 @@ def _words(languages: Registry) -> _Words:
         published_patterns += spec.dates.get("published_patterns", [])
     labels = "|".join([_alternatives(published), *published_patterns])
     return _Words(
-        patterns=(*_YEAR_MONTH_DAY, *patterns, _DAY_MONTH_YEAR),
+        numbers=(*numbers, _YEAR_MONTH_DAY),
+        patterns=(*patterns, _DAY_MONTH_YEAR),
         updated=re.compile(rf"({_alternatives(updated)})[^0-9]{{0,20}}$", re.IGNORECASE),
         published=re.compile(rf"({labels})[\s:：]{{0,4}}$", re.IGNORECASE),
     )
@@ -97,9 +98,10 @@ def byline_date(head_text: str, language: str | None, fetched_at: datetime,
     A date introduced as an update ("Mis à jour le …", "Updated …") is skipped;
     one introduced as the publication date (发布时间：, « Publié le », "Posted")
     comes before any other; with ``labelled_only``, no other is taken. With
-    the outlet's ``zone`` (Chinese pages), dates are read by
-    ``nlp.chinese_dates``: Republic of China years, relative times, and a time
-    of day kept in that zone.
+    the outlet's ``zone``, a language with a date grammar (``[dates.grammar]``:
+    Chinese) has its dates read by ``nlp.chinese_dates``: Republic of China
+    years, relative times, and a time of day kept in that zone; the dates
+    written in numbers are then its grammar's to read.
     """
     candidates: list[tuple[bool, int, datetime]] = []
     words = _words(registry())
@@ -111,24 +113,25 @@ def byline_date(head_text: str, language: str | None, fetched_at: datetime,
                 and (labelled or not labelled_only):
             candidates.append((not labelled, start, parsed))
 
-    if zone is not None:
-        for found in written_dates(head_text, zone, fetched_at):
+    by_grammar = zone is not None and grammar_for(language) is not None
+    if zone is not None and by_grammar:
+        for found in written_dates(head_text, zone, fetched_at, language):
             consider(found.at, found.when)
-    for pattern in words.patterns[len(_YEAR_MONTH_DAY):] if zone is not None else words.patterns:
+    for pattern in words.patterns if by_grammar else (*words.numbers, *words.patterns):
         for match in pattern.finditer(head_text):
-            consider(match.start(), _parse(match, language))
+            consider(match.start(), _parse(match, language, words))
     return min(candidates)[2] if candidates else None
 
 
-def _closing_date(tail_text: str, fetched_at: datetime, zone: ZoneInfo) -> datetime | None:
+def _closing_date(tail_text: str, language: str | None, fetched_at: datetime, zone: ZoneInfo) -> datetime | None:
     """A date that closes the text on a short line of its own: a notice's signing date, a
     magazine's issue (——《北京之春》1998年3月号); not the dates of replies under a post."""
     lines = [line.strip() for line in tail_text.split("\n") if line.strip()][-CLOSING_LINES:]
     tail_text = "\n".join(line for line in lines if len(line) <= CLOSING_LINE_CHARACTERS)
-    written = [f.when for f in written_dates(tail_text, zone, fetched_at) if f.when <= fetched_at]
+    written = [f.when for f in written_dates(tail_text, zone, fetched_at, language) if f.when <= fetched_at]
     if written:
         return written[-1]
-    issue = issue_date(tail_text)
+    issue = issue_date(tail_text, language)
     return issue if issue is not None and issue <= fetched_at else None
 
 
@@ -143,8 +146,8 @@ def labelled_date(html: str, language: str | None, fetched_at: datetime, zone: Z
     return byline_date(text, language, fetched_at, zone, labelled_only=True)
 
 
-def _parse(match: re.Match[str], language: str | None) -> datetime | None:
-    if match.re in _YEAR_MONTH_DAY:
+def _parse(match: re.Match[str], language: str | None, words: _Words) -> datetime | None:
+    if match.re in words.numbers:
         year, month, day = (int(g) for g in match.groups())
         try:
             return _as_datetime(date(year, month, day))
@@ -203,7 +206,7 @@ def publication_date(
     for found in (
         written,
         hint if hint is not None and hint <= fetched_at else None,
-        _closing_date(tail_text, fetched_at, zone) if zone is not None and tail_text else None,
+        _closing_date(tail_text, language, fetched_at, zone) if zone is not None and tail_text else None,
     ):
         if found is not None:
             return found

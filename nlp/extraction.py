@@ -17,6 +17,7 @@ A source's ``body_xpath`` hint, where the registry gives one, comes first.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -28,7 +29,7 @@ from nlp.boilerplate import agree, prefer_denser, remove_furniture
 from nlp.density import block_lines, density_text, parse
 from nlp.bylines import clean_byline, strip_outlet
 from core.languages import Registry, registry
-from nlp.extraction_rules import LanguageRules, byline_patterns, byline_prefixes, load_rules, rules_for
+from nlp.extraction_rules import LanguageRules, byline_patterns, byline_prefixes, compile_rule, load_rules, rules_for
 from nlp.language import detect_language
 from nlp.segmentation import HAN, unspaced_share
 
@@ -36,19 +37,42 @@ LEAD_IN_CHARACTERS = 200
 TAIL_CHARACTERS = 300
 UNSPACED_SHARE = 0.3
 """A text more than this share of whose characters are Han (or another unspaced script) is read as such."""
-_HAN_NAMES = rf"[{HAN}·]{{2,4}}(?:[、,， ](?!时间|時間|日期|来源|來源|编辑|編輯|发布|發布)[{HAN}·]{{2,4}}){{0,5}}"
-# Chinese bylines, read where the text is mostly Han: the other languages' bylines are
-# their files' [extraction] byline_patterns.
-_HAN_BYLINES = [
-    # 作者：X; 记者 X; 本报记者X; 文/X; X/文; 本贴由 X 于 (forums); (记者 X) at the end of a dispatch
-    re.compile(rf"(?:作者|作\s者)\s*[:：|丨]\s*({_HAN_NAMES})(?![{HAN}])"),
-    re.compile(rf"(?:(?:记者|記者|执笔人|撰文)\s*[:：/／丨]?|(?<![{HAN}])文\s*[:：/／])\s*({_HAN_NAMES})(?=\s*[/／]?\s*(?:文|摄|攝|[{HAN}]{{0,4}}(?:报道|報導|報道)|發自|发自)?(?:[\s)）]|$))"),
-    re.compile(rf"(?<![{HAN}])({_HAN_NAMES})\s*[/／]\s*文(?![{HAN}])"),
-    re.compile(r"本贴由\s*(\S{2,20})\s*于"),
-]
-_BYLINE_EDITOR = re.compile(rf"(?:责任编辑|責任編輯|编辑|編輯)\s*[:：]\s*({_HAN_NAMES})(?![{HAN}])")
-_SIGNATURE = re.compile(rf"[（(]\s*(?:记者|記者|本报记者)?\s*({_HAN_NAMES})\s*(?:\S{{2}}报道)?\s*[)）]\s*$")
-_NOT_A_HAN_NAME = re.compile(r"手记|简介|文章|联系|采访|了解|来源|的|新闻|报道|本报|编辑|记者|网|社|报$")
+
+
+@dataclass(frozen=True)
+class _NameBylines:
+    """Every language's bylines that name a list of people (``name_bylines`` and the others of its
+    ``[extraction]``), made into regular expressions."""
+
+    names: tuple[re.Pattern[str], ...]  # in the head and tail of any text, before byline_patterns
+    signatures: tuple[re.Pattern[str], ...]  # closing the text
+    editors: tuple[re.Pattern[str], ...]  # the editor in charge: the last resort
+    not_a_name: re.Pattern[str] | None
+
+
+@cache
+def _name_bylines(languages: Registry) -> _NameBylines:
+    """``{names}`` in a pattern stands for one to six names of two to four characters of the language's
+    script (``{script}``), set apart by 、 , or a space, none starting with one of its ``byline_labels``."""
+    rules = load_rules(languages)
+    names: list[re.Pattern[str]] = []
+    signatures: list[re.Pattern[str]] = []
+    editors: list[re.Pattern[str]] = []
+    for spec in languages:
+        if (language := rules.get(spec.code)) is None:
+            continue
+        script = "".join(spec.characters) or HAN
+        labels = "|".join(map(re.escape, language.byline_labels))
+        name = f"[{script}·]{{2,4}}"
+        listed = f"{name}(?:[、,， ]{f'(?!{labels})' if labels else ''}{name}){{0,5}}"
+        for key, written, compiled in (("name_bylines", language.name_bylines, names),
+                                       ("signature_bylines", language.signature_bylines, signatures),
+                                       ("editor_bylines", language.editor_bylines, editors)):
+            compiled += [compile_rule(spec.code, key, p.replace("{names}", listed).replace("{script}", script), 0)
+                         for p in written]
+    not_a_name = "|".join(r.not_a_name.pattern for r in rules.values() if r.not_a_name is not None)
+    return _NameBylines(tuple(names), tuple(signatures), tuple(editors),
+                        re.compile(not_a_name) if not_a_name else None)
 
 
 @dataclass(frozen=True)
@@ -92,11 +116,12 @@ class NoArticle:
 
 def _name(match: re.Match[str]) -> str | None:
     name = re.sub(r"\s+", " ", match.group(1)).strip(" ,，、")
-    return None if _NOT_A_HAN_NAME.search(name) else name
+    not_a_name = _name_bylines(registry()).not_a_name
+    return None if not_a_name is not None and not_a_name.search(name) else name
 
 
-def _byline_author(text: str, patterns: list[re.Pattern[str]] | None = None) -> str | None:
-    for pattern in patterns if patterns is not None else [*_HAN_BYLINES, *byline_patterns()]:
+def _byline_author(text: str, patterns: Sequence[re.Pattern[str]] | None = None) -> str | None:
+    for pattern in patterns if patterns is not None else [*_name_bylines(registry()).names, *byline_patterns()]:
         for match in pattern.finditer(text):
             if name := _name(match):
                 return name
@@ -104,7 +129,8 @@ def _byline_author(text: str, patterns: list[re.Pattern[str]] | None = None) -> 
 
 
 def _chinese_author(head: str, tail: str, html: str) -> str | None:
-    """A Chinese byline: in the text's head, its closing signature, or the page around the text.
+    """A byline of a text in an unspaced script (Chinese): in the text's head, its closing
+    signature, or the page around the text.
 
     Chinese pages often put the byline outside the article body trafilatura
     keeps (in a header line, or after the text); the editor in charge is the
@@ -112,10 +138,12 @@ def _chinese_author(head: str, tail: str, html: str) -> str | None:
     """
     if found := _byline_author(head) or _byline_author(tail):
         return found
-    if (match := _SIGNATURE.search(tail)) and (name := _name(match)):
-        return name
+    bylines = _name_bylines(registry())
+    for signature in bylines.signatures:
+        if (match := signature.search(tail)) and (name := _name(match)):
+            return name
     page = _TAGS.sub(" ", _SCRIPTS.sub(" ", html))
-    return _byline_author(page, _HAN_BYLINES) or _byline_author(page, [_BYLINE_EDITOR])
+    return _byline_author(page, bylines.names) or _byline_author(page, bylines.editors)
 
 
 _SCRIPTS = re.compile(r"(?is)<(script|style)\b.*?</\1>")

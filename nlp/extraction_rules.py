@@ -21,6 +21,15 @@ author_months: month names (a regular expression) that end an author field with 
 not_authors: words of an author field's part that is a label, not a name ("published").
 byline_roles: role words written before a name in a byline; taken off the author.
 not_names: words that a byline's remains hold when they are a label, not a name.
+byline_verbs, name_suffixes: the verbs that close a byline after its place (北京报道), taken off
+  with the place; words glued to the end of a name (麥鈞傑攝), taken off.
+name_bylines: bylines naming one or more people, the names in the first group, ``{names}``
+  standing for a list of names in the language's script (``{script}``, its ``characters``),
+  none of them one of the ``byline_labels``; tried before every language's byline_patterns, and
+  over the whole page when the text is in an unspaced script (``nlp.extraction``).
+signature_bylines, editor_bylines: the same for a signature closing the text, and for the
+  editor in charge (the last resort).
+not_a_name: a regular expression; a name those bylines find that holds a match is none.
 timezone, timezones_by_domain: the zone of a date written with a time of day;
   by the URL's country domain first (Taipei, Hong Kong, Macau), else the language's.
 title_separators, outlet_words: the outlet's name after the headline; taken off the title.
@@ -39,7 +48,8 @@ from core.languages import Registry, registry
 
 _KEYS = {"timezone", "timezones_by_domain", "precision_pass", "density_pass", "end_headings", "end_lines",
          "drop_lines", "byline_patterns", "byline_prefixes", "author_months", "not_authors", "byline_roles",
-         "not_names", "title_separators", "outlet_words"}
+         "not_names", "title_separators", "outlet_words", "byline_verbs", "name_suffixes", "byline_labels",
+         "name_bylines", "signature_bylines", "editor_bylines", "not_a_name"}
 
 
 class ExtractionRulesError(VeilleError):
@@ -61,6 +71,13 @@ class LanguageRules:
     not_authors: tuple[str, ...] = ()
     byline_roles: tuple[str, ...] = ()  # longest first, so 中央社記者 goes before 記者
     not_names: tuple[str, ...] = ()
+    byline_verbs: tuple[str, ...] = ()
+    name_suffixes: tuple[str, ...] = ()
+    byline_labels: tuple[str, ...] = ()
+    name_bylines: tuple[str, ...] = ()  # regular expressions with {names} and {script} in them
+    signature_bylines: tuple[str, ...] = ()
+    editor_bylines: tuple[str, ...] = ()
+    not_a_name: re.Pattern[str] | None = None
     title_separators: re.Pattern[str] | None = None
     outlet_words: tuple[str, ...] = ()
 
@@ -82,7 +99,8 @@ def _bare(line: str) -> str:
     return re.sub(r"[\s\-–—|｜\\:：>》▶►●■◆★☆·•【】\[\]（）()「」『』]+", "", line)
 
 
-def _compile(language: str, key: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+def compile_rule(language: str, key: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    """``pattern`` compiled, or an error that names the language and the key it comes from."""
     try:
         return re.compile(pattern, flags)
     except re.error as error:
@@ -113,17 +131,25 @@ def parse_rules(data: dict) -> dict[str, LanguageRules]:
             precision_pass=bool(section.get("precision_pass", False)),
             density_pass=bool(section.get("density_pass", False)),
             end_headings=frozenset(_bare(h) for h in section.get("end_headings", [])),
-            end_lines=tuple(_compile(language, "end_lines", p) for p in section.get("end_lines", [])),
-            drop_lines=tuple(_compile(language, "drop_lines", p) for p in section.get("drop_lines", [])),
+            end_lines=tuple(compile_rule(language, "end_lines", p) for p in section.get("end_lines", [])),
+            drop_lines=tuple(compile_rule(language, "drop_lines", p) for p in section.get("drop_lines", [])),
             # a name is told by its capitals: byline patterns keep their case
-            byline_patterns=tuple(_compile(language, "byline_patterns", p, 0)
+            byline_patterns=tuple(compile_rule(language, "byline_patterns", p, 0)
                                   for p in section.get("byline_patterns", [])),
             byline_prefixes=tuple(section.get("byline_prefixes", [])),
             author_months=section.get("author_months"),
             not_authors=tuple(section.get("not_authors", [])),
             byline_roles=tuple(sorted(section.get("byline_roles", []), key=len, reverse=True)),
             not_names=tuple(section.get("not_names", [])),
-            title_separators=_compile(language, "title_separators", separators) if separators else None,
+            byline_verbs=tuple(section.get("byline_verbs", [])),
+            name_suffixes=tuple(section.get("name_suffixes", [])),
+            byline_labels=tuple(section.get("byline_labels", [])),
+            name_bylines=tuple(section.get("name_bylines", [])),
+            signature_bylines=tuple(section.get("signature_bylines", [])),
+            editor_bylines=tuple(section.get("editor_bylines", [])),
+            not_a_name=compile_rule(language, "not_a_name", section["not_a_name"], 0)
+            if section.get("not_a_name") else None,
+            title_separators=compile_rule(language, "title_separators", separators) if separators else None,
             outlet_words=tuple(section.get("outlet_words", [])),
         )
     return rules

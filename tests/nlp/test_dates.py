@@ -108,14 +108,15 @@ def test_a_date_the_page_labels_as_published_comes_before_the_broad_search():
     assert byline_date("大卫 2005年8月12日", "zh", FETCHED, ZoneInfo("Asia/Shanghai"), labelled_only=True) is None
 
 
-@pytest.mark.parametrize("pattern", ["_HAN_DATE", "_NUMERIC_DATE"])
+@pytest.mark.parametrize("pattern", ["marked_date", "numeric_date"])
 def test_chinese_date_patterns_match_as_their_plain_forms_do(pattern: str) -> None:
     """The possessive spaces and the lookbehind only spare backtracking: the same matches as
     the patterns written with plain ``\\s*``, on texts with runs of spaces where they mattered."""
-    from nlp import chinese_dates
+    from nlp.chinese_dates import grammar_for
 
-    fast = getattr(chinese_dates, pattern)
+    fast = getattr(grammar_for("zh"), pattern)
     plain = re.compile(fast.pattern.replace(r"\s*+", r"\s*").replace(r"(?:(民國|民国)|(?<!\s))", "(民國|民国)?"))
+    assert r"\s*+" in fast.pattern and r"\s*+" not in plain.pattern and r"(?<!\s)" not in plain.pattern
     spaces = " \t " * 20
     texts = [
         f"{spaces}2024年3月12日{spaces}星期二{spaces}下午 3:05{spaces}x",
@@ -127,3 +128,29 @@ def test_chinese_date_patterns_match_as_their_plain_forms_do(pattern: str) -> No
     for text in texts:
         assert [(m.span(), m.groups()) for m in fast.finditer(text)] == \
             [(m.span(), m.groups()) for m in plain.finditer(text)]
+
+
+def test_date_marks_are_the_language_files(tmp_path) -> None:
+    """A language file gives its own marks ([dates.grammar]); one without them has none of these readings."""
+    from core import languages
+    from nlp.chinese_dates import DateGrammarError, issue_date, written_dates
+
+    assert written_dates("2024年3月12日 14:30 3小时前", BEIJING, FETCHED, "en") == []
+    assert issue_date("1998年3月号", "en") is None and issue_date("1998年3月号", "zh") == datetime(1998, 3, 1, tzinfo=timezone.utc)
+    (tmp_path / "xx.toml").write_text('name = "Marked"\n[dates.grammar]\nyear = ["Y"]\nmonth = ["M"]\nday = ["D"]\n'
+                                      'hour_marks = ["h"]\nago = ["ago"]\n[dates.grammar.units]\nhrs = "hours"\n')
+    languages.use_extra(tmp_path)
+    try:
+        found = written_dates("2024Y3M12D 14h30\n2 hrs ago", BEIJING, FETCHED, "xx")
+        assert [f.when for f in found] == [datetime(2024, 3, 12, 14, 30, tzinfo=BEIJING),
+                                           datetime(2026, 11, 28, 18, 0, tzinfo=BEIJING)]
+        assert written_dates("2024年3月12日 3小时前", BEIJING, FETCHED, "xx") == []
+    finally:
+        languages.reset()
+    (tmp_path / "xx.toml").write_text('name = "Marked"\n[dates.grammar.units]\nhrs = "fortnights"\n')
+    languages.use_extra(tmp_path)
+    try:
+        with pytest.raises(DateGrammarError, match=r"\[xx\] \[dates.grammar.units\] \['hrs'\]"):
+            written_dates("2 hrs ago", BEIJING, FETCHED, "xx")
+    finally:
+        languages.reset()
