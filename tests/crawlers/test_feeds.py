@@ -104,6 +104,8 @@ def test_a_declared_charset_with_one_bad_byte_keeps_the_rest_of_the_text():
     ("https://www.bing.com/news/apiclick.aspx?ref=FexRss&aid=&tid=1&url=https%3a%2f%2fnews.example.org%2fx&c=1",
      "https://news.example.org/x"),
     ("https://l.facebook.com/l.php?u=https%3A%2F%2Fnews.example.org%2Fy&h=AT0", "https://news.example.org/y"),
+    ("https://www.retriever-info.com/go/?a=101&d=0020112026120100001&p=200108&s=2011"
+     "&u=http%3A%2F%2Fwww.lokal-exempel.se%2Fny-oppen-modell%2F&x=0f3a", "http://www.lokal-exempel.se/ny-oppen-modell/"),
 ])
 def test_redirect_wrappers_are_unwrapped_to_the_article_they_name(wrapped, article):
     assert unwrap_redirect(wrapped) == article
@@ -114,6 +116,7 @@ def test_redirect_wrappers_are_unwrapped_to_the_article_they_name(wrapped, artic
     "https://www.google.com/url?url=javascript:alert(1)",  # names no web page
     "https://news.google.com/rss/articles/CBMiK2h0dHBzOi8vd3d3LmV4YW1wbGUuY29tL2Evag?oc=5",  # opaque: fetched as is
     "https://notgoogle.com/url?url=https://news.example.org/z",
+    "http://www.retriever-info.com",  # the service's own page, named by a feed's channel
 ])
 def test_other_links_are_left_as_they_are(url):
     assert unwrap_redirect(url) == url
