@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import html
+import re
 import sys
 import threading
 import urllib.request
@@ -52,6 +54,7 @@ from crawlers.sources import Source
 from crawlers.spiders.news import NewsSpider
 from crawlers.urls import normalise_url, unwrap_redirect
 
+_TAG = re.compile(r"<[^>]*>")
 CONTENT_TYPE = "application/xml"
 """What a static server sends for a feed file: a type, no charset."""
 
@@ -63,16 +66,24 @@ class Recall:
     found: frozenset[str]  # those veille found (itself or as the article a wrapper names)
     veille: frozenset[str]  # every link veille followed, normalised
     failure: str | None  # why veille read nothing, when it did not
+    titles_differ: tuple[tuple[str, str], ...] = ()  # (feedparser's, veille's) for a link both found
+
 
     @property
     def missed(self) -> frozenset[str]:
         return self.reference - self.found
 
 
-def feedparser_links(body: bytes, base_url: str) -> list[str]:
-    """The ``link`` of every entry feedparser reads in the raw bytes."""
+def feedparser_links(body: bytes, base_url: str) -> list[tuple[str, str]]:
+    """The ``link`` and title of every entry feedparser reads in the raw bytes."""
     parsed = feedparser.parse(body, response_headers={"content-location": base_url})
-    return [link.strip() for entry in parsed.entries if (link := entry.get("link")) and link.strip()]
+    return [(link.strip(), entry.get("title") or "")
+            for entry in parsed.entries if (link := entry.get("link")) and link.strip()]
+
+
+def _plain(title: str | None) -> str:
+    """A title as text, to compare: markup dropped, entities read, spaces collapsed."""
+    return " ".join(html.unescape(_TAG.sub("", title or "")).split())
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -118,8 +129,8 @@ def _spider() -> NewsSpider:
     return NewsSpider.from_crawler(crawler, sources=[source])
 
 
-def veille_links(url: str) -> tuple[list[str], str | None]:
-    """The article links the news spider follows from the feed at ``url``, and why it read none if so."""
+def veille_links(url: str) -> tuple[list[tuple[str, str]], str | None]:
+    """The article links (and titles) the news spider follows from the feed at ``url``, and why it read none."""
     with urllib.request.urlopen(url, timeout=30) as answer:  # noqa: S310 (loopback, http)
         headers = Headers({name: value for name, value in answer.headers.items()})
         body = answer.read()
@@ -128,7 +139,8 @@ def veille_links(url: str) -> tuple[list[str], str | None]:
     response = responsetypes.from_args(headers=headers, url=url, body=body)(
         url=url, status=status, headers=headers, body=body, request=request)
     spider = _spider()
-    links = [item.url for item in spider.parse_feed(response) if isinstance(item, Request)]
+    links = [(item.url, item.meta.get("hint_title") or "")
+             for item in spider.parse_feed(response) if isinstance(item, Request)]
     failure = None
     if not links:
         stats = spider.crawler.stats.get_stats()
@@ -148,14 +160,20 @@ def measure(feeds: list[RealFeed]) -> list[Recall]:
     results = []
     with serve(feeds) as server:
         for feed in feeds:
-            reference = {normalise_url(link): link for link in feedparser_links(feed.body, feed.entry.source_url)}
+            reference = {normalise_url(link): (link, title)
+                         for link, title in feedparser_links(feed.body, feed.entry.source_url)}
             links, failure = veille_links(server + urlsplit(feed.entry.source_url).path)
-            veille = frozenset(normalise_url(_rebase(link, server, feed)) for link in links)
-            found = frozenset(
-                key for key, link in reference.items()
-                if key in veille or normalise_url(unwrap_redirect(link)) in veille
-            )
-            results.append(Recall(feed, frozenset(reference), found, veille, failure))
+            veille = {normalise_url(_rebase(link, server, feed)): title for link, title in links}
+            found, differ = set(), []
+            for key, (link, title) in reference.items():
+                ours = next((k for k in (key, normalise_url(unwrap_redirect(link))) if k in veille), None)
+                if ours is None:
+                    continue
+                found.add(key)
+                if _plain(title) != _plain(veille[ours]):
+                    differ.append((_plain(title), _plain(veille[ours])))
+            results.append(Recall(feed, frozenset(reference), frozenset(found), frozenset(veille), failure,
+                                  tuple(differ)))
     return results
 
 
@@ -177,14 +195,16 @@ def total(results: Iterable[Recall]) -> tuple[int, int, float]:
 
 def report(results: list[Recall], show_missed: int = 3) -> str:
     lines = [f"{'id':<8} {'kind':<7} {'encoding':<12} {'lang':<5} {'feedparser':>10} {'veille':>7} "
-             f"{'found':>6} {'missed':>6}  note"]
+             f"{'found':>6} {'missed':>6} {'titles≠':>7}  note"]
     for r in results:
         e = r.feed.entry
         lines.append(f"{e.id:<8} {e.kind:<7} {encoding_name(e.encoding):<12} {e.language:<5} {len(r.reference):>10} "
-                     f"{len(r.veille):>7} {len(r.found):>6} {len(r.missed):>6}  {e.note}"
+                     f"{len(r.veille):>7} {len(r.found):>6} {len(r.missed):>6} {len(r.titles_differ):>7}  {e.note}"
                      + (f" [veille: {r.failure}]" if r.failure and r.reference else ""))
         for link in sorted(r.missed)[:show_missed]:
             lines.append(f"{'':<8} missed {link}")
+        for theirs, ours in r.titles_differ[:show_missed]:
+            lines.append(f"{'':<8} title: feedparser {theirs!r}, veille {ours!r}")
     found, wanted, recall = total(results)
     lines.append(f"\ntotal: {found} of {wanted} feedparser links found by veille, recall {recall:.4f} "
                  f"({len(results)} feeds)")
@@ -198,6 +218,8 @@ def report(results: list[Recall], show_missed: int = 3) -> str:
             f"{name} {total(group)[0]}/{total(group)[1]} = {total(group)[2]:.4f}"
             for name, group in sorted(groups.items())))
     empty = [r.feed.entry.id for r in results if r.reference and not r.found]
+    differ = sum(len(r.titles_differ) for r in results)
+    lines.append(f"titles that differ from feedparser's on links both found: {differ} of {found}")
     lines.append(f"feeds where veille found none of feedparser's links: {', '.join(empty) or 'none'}")
     return "\n".join(lines)
 
