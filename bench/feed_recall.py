@@ -20,7 +20,9 @@ loopback host are then read back onto the repository host. Both sides are
 compared after the crawler's normalisation (``crawlers.urls.normalise_url``:
 tracking parameters and fragment dropped, query sorted, host lower-cased); a
 feedparser link that a known redirector wraps counts as found when veille
-holds the article it names (``crawlers.urls.unwrap_redirect``). The exit code
+holds the article it names (``crawlers.urls.unwrap_redirect``), and so does
+a FeedBurner link when veille holds the original link the item names
+(``feedburner:origLink``). The exit code
 is 1 when the cache is missing (with what to do), 0 otherwise.
 """
 
@@ -74,10 +76,10 @@ class Recall:
         return self.reference - self.found
 
 
-def feedparser_links(body: bytes, base_url: str) -> list[tuple[str, str]]:
-    """The ``link`` and title of every entry feedparser reads in the raw bytes."""
+def feedparser_links(body: bytes, base_url: str) -> list[tuple[str, str, str]]:
+    """The ``link``, title and FeedBurner original link (or "") of every entry feedparser reads in the raw bytes."""
     parsed = feedparser.parse(body, response_headers={"content-location": base_url})
-    return [(link.strip(), entry.get("title") or "")
+    return [(link.strip(), entry.get("title") or "", (entry.get("feedburner_origlink") or "").strip())
             for entry in parsed.entries if (link := entry.get("link")) and link.strip()]
 
 
@@ -160,13 +162,14 @@ def measure(feeds: list[RealFeed]) -> list[Recall]:
     results = []
     with serve(feeds) as server:
         for feed in feeds:
-            reference = {normalise_url(link): (link, title)
-                         for link, title in feedparser_links(feed.body, feed.entry.source_url)}
+            reference = {normalise_url(link): (link, title, original)
+                         for link, title, original in feedparser_links(feed.body, feed.entry.source_url)}
             links, failure = veille_links(server + urlsplit(feed.entry.source_url).path)
             veille = {normalise_url(_rebase(link, server, feed)): title for link, title in links}
             found, differ = set(), []
-            for key, (link, title) in reference.items():
-                ours = next((k for k in (key, normalise_url(unwrap_redirect(link))) if k in veille), None)
+            for key, (link, title, original) in reference.items():
+                named = [unwrap_redirect(u) for u in (link, original) if u.startswith(("http://", "https://"))]
+                ours = next((k for k in (key, *map(normalise_url, named)) if k in veille), None)
                 if ours is None:
                     continue
                 found.add(key)

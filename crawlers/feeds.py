@@ -9,7 +9,8 @@ declares XML entities (billion laughs, XXE) is rejected outright, checked with
 defusedxml; nothing is ever fetched, and sizes are bounded by the crawl's
 ``max_response_bytes``. Sitemaps, machine-written, go through a strict lxml
 parser that never expands entities, loads a DTD or uses the network. Links
-wrapped by a known redirector (Google Alerts) are unwrapped to the article.
+wrapped by a known redirector (Google Alerts) are unwrapped to the article, and
+a FeedBurner item is read at the original link it names (``feedburner:origLink``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 from xml.etree.ElementTree import ParseError
 
 import dateparser
@@ -160,10 +162,18 @@ def _root_name(document: bytes) -> str:
     return match.group(1) if match else "none"
 
 
+def _is_web_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in {"http", "https"} and bool(parts.hostname)
+
+
 def _entry_url(entry: feedparser.FeedParserDict, version: str) -> str | None:
     link = entry.get("link")
     if not link and version.startswith(_RDF_VERSIONS):
         link = entry.get("id")  # rdf:about
+    original = (entry.get("feedburner_origlink") or "").strip()
+    if original and _is_web_url(original):
+        link = original  # FeedBurner's proxied link (feedproxy.google.com/~r/...) names the article here
     return unwrap_redirect(link.strip()) if link and link.strip() else None
 
 
