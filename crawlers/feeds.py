@@ -21,7 +21,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
 from xml.etree.ElementTree import ParseError
 
 import dateparser
@@ -31,7 +30,7 @@ from defusedxml.ElementTree import fromstring as defused_fromstring
 from lxml import etree
 
 from core.errors import VeilleError
-from crawlers.urls import unwrap_redirect
+from crawlers.urls import is_web_url, unwrap_redirect
 from nlp.charset import decode_html, meta_charset, normalise_charset
 
 
@@ -162,17 +161,12 @@ def _root_name(document: bytes) -> str:
     return match.group(1) if match else "none"
 
 
-def _is_web_url(value: str) -> bool:
-    parts = urlsplit(value)
-    return parts.scheme in {"http", "https"} and bool(parts.hostname)
-
-
 def _entry_url(entry: feedparser.FeedParserDict, version: str) -> str | None:
     link = entry.get("link")
     if not link and version.startswith(_RDF_VERSIONS):
         link = entry.get("id")  # rdf:about
     original = (entry.get("feedburner_origlink") or "").strip()
-    if original and _is_web_url(original):
+    if original and is_web_url(original):
         link = original  # FeedBurner's proxied link (feedproxy.google.com/~r/...) names the article here
     return unwrap_redirect(link.strip()) if link and link.strip() else None
 

@@ -108,6 +108,10 @@ def test_a_declared_charset_with_one_bad_byte_keeps_the_rest_of_the_text():
     ("https://l.facebook.com/l.php?u=https%3A%2F%2Fnews.example.org%2Fy&h=AT0", "https://news.example.org/y"),
     ("https://www.retriever-info.com/go/?a=101&d=0020112026120100001&p=200108&s=2011"
      "&u=http%3A%2F%2Fwww.lokal-exempel.se%2Fny-oppen-modell%2F&x=0f3a", "http://www.lokal-exempel.se/ny-oppen-modell/"),
+    ("http://redir.folha.com.br/redir/online/tec/rss091/*http://www1.folha.uol.com.br/tec/2026/12/modelo-aberto.shtml",
+     "http://www1.folha.uol.com.br/tec/2026/12/modelo-aberto.shtml"),
+    ("http://redir.folha.com.br/redir/online/tec/rss091/*https://www1.folha.uol.com.br/busca?q=ia&p=2",
+     "https://www1.folha.uol.com.br/busca?q=ia&p=2"),
 ])
 def test_redirect_wrappers_are_unwrapped_to_the_article_they_name(wrapped, article):
     assert unwrap_redirect(wrapped) == article
@@ -119,6 +123,8 @@ def test_redirect_wrappers_are_unwrapped_to_the_article_they_name(wrapped, artic
     "https://news.google.com/rss/articles/CBMiK2h0dHBzOi8vd3d3LmV4YW1wbGUuY29tL2Evag?oc=5",  # opaque: fetched as is
     "https://notgoogle.com/url?url=https://news.example.org/z",
     "http://www.retriever-info.com",  # the service's own page, named by a feed's channel
+    "http://redir.folha.com.br/redir/online/tec/rss091/*javascript:alert(1)",  # names no web page
+    "http://redir.folha.com.br/outro/*http://www1.folha.uol.com.br/a.shtml",  # not the redirector's path
 ])
 def test_other_links_are_left_as_they_are(url):
     assert unwrap_redirect(url) == url
