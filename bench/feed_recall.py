@@ -69,6 +69,7 @@ class Recall:
     veille: frozenset[str]  # every link veille followed, normalised
     failure: str | None  # why veille read nothing, when it did not
     titles_differ: tuple[tuple[str, str], ...] = ()  # (feedparser's, veille's) for a link both found
+    unwrapped: int = 0  # links found as the article a wrapper names, not as they are written
 
 
     @property
@@ -166,17 +167,18 @@ def measure(feeds: list[RealFeed]) -> list[Recall]:
                          for link, title, original in feedparser_links(feed.body, feed.entry.source_url)}
             links, failure = veille_links(server + urlsplit(feed.entry.source_url).path)
             veille = {normalise_url(_rebase(link, server, feed)): title for link, title in links}
-            found, differ = set(), []
+            found, differ, unwrapped = set(), [], 0
             for key, (link, title, original) in reference.items():
                 named = [unwrap_redirect(u) for u in (link, original) if u.startswith(("http://", "https://"))]
                 ours = next((k for k in (key, *map(normalise_url, named)) if k in veille), None)
                 if ours is None:
                     continue
                 found.add(key)
+                unwrapped += ours != key
                 if _plain(title) != _plain(veille[ours]):
                     differ.append((_plain(title), _plain(veille[ours])))
             results.append(Recall(feed, frozenset(reference), frozenset(found), frozenset(veille), failure,
-                                  tuple(differ)))
+                                  tuple(differ), unwrapped))
     return results
 
 
@@ -198,11 +200,12 @@ def total(results: Iterable[Recall]) -> tuple[int, int, float]:
 
 def report(results: list[Recall], show_missed: int = 3) -> str:
     lines = [f"{'id':<8} {'kind':<7} {'encoding':<12} {'lang':<5} {'feedparser':>10} {'veille':>7} "
-             f"{'found':>6} {'missed':>6} {'titles≠':>7}  note"]
+             f"{'found':>6} {'unwrap':>6} {'missed':>6} {'titles≠':>7}  note"]
     for r in results:
         e = r.feed.entry
         lines.append(f"{e.id:<8} {e.kind:<7} {encoding_name(e.encoding):<12} {e.language:<5} {len(r.reference):>10} "
-                     f"{len(r.veille):>7} {len(r.found):>6} {len(r.missed):>6} {len(r.titles_differ):>7}  {e.note}"
+                     f"{len(r.veille):>7} {len(r.found):>6} {r.unwrapped:>6} {len(r.missed):>6} "
+                     f"{len(r.titles_differ):>7}  {e.note}"
                      + (f" [veille: {r.failure}]" if r.failure and r.reference else ""))
         for link in sorted(r.missed)[:show_missed]:
             lines.append(f"{'':<8} missed {link}")
@@ -221,6 +224,7 @@ def report(results: list[Recall], show_missed: int = 3) -> str:
             f"{name} {total(group)[0]}/{total(group)[1]} = {total(group)[2]:.4f}"
             for name, group in sorted(groups.items())))
     empty = [r.feed.entry.id for r in results if r.reference and not r.found]
+    lines.append(f"found as the article a redirect wrapper names: {sum(r.unwrapped for r in results)}")
     differ = sum(len(r.titles_differ) for r in results)
     lines.append(f"titles that differ from feedparser's on links both found: {differ} of {found}")
     lines.append(f"feeds where veille found none of feedparser's links: {', '.join(empty) or 'none'}")
