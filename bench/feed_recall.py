@@ -29,7 +29,6 @@ is 1 when the cache is missing (with what to do), 0 otherwise.
 from __future__ import annotations
 
 import argparse
-import codecs
 import html
 import re
 import sys
@@ -51,7 +50,7 @@ from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 from scrapy.statscollectors import MemoryStatsCollector
 
-from bench.feeds import MANIFEST, CacheMissing, RealFeed, load
+from bench.feeds import MANIFEST, CacheMissing, RealFeed, encoding_name, load
 from crawlers.sources import Source
 from crawlers.spiders.news import NewsSpider
 from crawlers.urls import normalise_url, unwrap_redirect
@@ -180,14 +179,6 @@ def measure(feeds: list[RealFeed]) -> list[Recall]:
             results.append(Recall(feed, frozenset(reference), frozenset(found), frozenset(veille), failure,
                                   tuple(differ), unwrapped))
     return results
-
-
-def encoding_name(label: str) -> str:
-    """One name per encoding, whatever label the manifest gives it (latin-1, ISO-8859-1...)."""
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return label.lower()
 
 
 def total(results: Iterable[Recall]) -> tuple[int, int, float]:

@@ -14,6 +14,7 @@ file per feed named by its sha256, holding the file's bytes:
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import os
@@ -61,6 +62,14 @@ class Entry:
 class RealFeed:
     entry: Entry
     body: bytes
+
+
+def encoding_name(label: str) -> str:
+    """One name per encoding, whatever label the manifest gives it (latin-1, ISO-8859-1...)."""
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return label.lower()
 
 
 def cache_dir() -> Path:

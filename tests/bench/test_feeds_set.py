@@ -36,3 +36,19 @@ def test_a_missing_or_changed_feed_is_named(tmp_path: Path) -> None:
     (tmp_path / f"{sha256(body)}.xml").write_bytes(b"<rss></rss>")
     with pytest.raises(CacheMissing, match="x-01: changed"):
         load(manifest, cache=tmp_path)
+
+
+def test_add_lists_new_feeds_of_the_cache_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from bench.feeds.__main__ import add
+
+    monkeypatch.setenv("VEILLE_FEEDS_CACHE", str(tmp_path))
+    present, absent = b"<rss version='2.0'/>", b"<feed/>"
+    (tmp_path / f"{sha256(present)}.xml").write_bytes(present)
+    staging = tmp_path / "staging.jsonl"
+    staging.write_text("\n".join([_line("a-01", present), _line("b-01", present), _line("a-02", absent)]) + "\n",
+                       encoding="utf-8")
+    manifest = tmp_path / "manifest.jsonl"
+    assert add([staging], manifest) == "1 feeds added; the manifest lists 1"
+    assert "a-02: missing" in capsys.readouterr().err
+    assert add([staging], manifest) == "0 feeds added; the manifest lists 1"
+    assert [e.id for e in load_manifest(manifest)] == ["a-01"]
