@@ -1,6 +1,6 @@
 """Item links of real feeds: veille's feed reader against feedparser.
 
-    python -m bench.feed_recall [--manifest PATH]
+    python -m bench.feed_recall [--manifest PATH] [--markdown]
 
 For every feed of ``bench/feeds`` (the local cache; see ``bench/feeds/__init__.py``):
 
@@ -222,17 +222,40 @@ def report(results: list[Recall], show_missed: int = 3) -> str:
     return "\n".join(lines)
 
 
+def markdown(results: list[Recall]) -> str:
+    """The recall by kind, encoding and language, as tables for ``bench/README.md``."""
+    lines = []
+    for label, key in (("kind", lambda r: r.feed.entry.kind),
+                       ("encoding", lambda r: encoding_name(r.feed.entry.encoding)),
+                       ("language", lambda r: r.feed.entry.language)):
+        groups: dict[str, list[Recall]] = defaultdict(list)
+        for r in results:
+            groups[key(r)].append(r)
+        lines += ["", f"| {label} | feeds | feedparser links | found by veille | recall | via a wrapper |",
+                  "|---|---|---|---|---|---|"]
+        for name, group in sorted(groups.items(), key=lambda item: (-total(item[1])[1], item[0])):
+            found, wanted, recall = total(group)
+            lines.append(f"| {name} | {len(group)} | {wanted} | {found} | {recall:.4f} | "
+                         f"{sum(r.unwrapped for r in group)} |")
+        found, wanted, recall = total(results)
+        lines.append(f"| **all** | {len(results)} | {wanted} | {found} | {recall:.4f} | "
+                     f"{sum(r.unwrapped for r in results)} |")
+    return "\n".join(lines[1:])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.feed_recall", description=__doc__.splitlines()[0])
     parser.add_argument("--manifest", type=Path, default=MANIFEST, help="another manifest (default: %(default)s)")
     parser.add_argument("--missed", type=int, default=3, help="missed links shown per feed")
+    parser.add_argument("--markdown", action="store_true", help="the recall tables only, in Markdown")
     args = parser.parse_args(argv)
     try:
         feeds = load(args.manifest)
     except CacheMissing as error:
         print(f"cannot measure: {error}", file=sys.stderr)
         return 1
-    print(report(measure(feeds), args.missed))
+    results = measure(feeds)
+    print(markdown(results) if args.markdown else report(results, args.missed))
     return 0
 
 
