@@ -77,8 +77,13 @@ class Recall:
 
 
 def feedparser_links(body: bytes, base_url: str) -> list[tuple[str, str, str]]:
-    """The ``link``, title and FeedBurner original link (or "") of every entry feedparser reads in the raw bytes."""
-    parsed = feedparser.parse(body, response_headers={"content-location": base_url})
+    """The ``link``, title and FeedBurner original link (or "") of every entry feedparser reads in the raw bytes.
+
+    feedparser is given the headers the loopback server sends (with the base):
+    with a ``Content-Location`` and no ``Content-Type`` it would take the feed
+    for an HTTP answer with no type and read it as ISO-8859-1.
+    """
+    parsed = feedparser.parse(body, response_headers={"content-location": base_url, "content-type": CONTENT_TYPE})
     return [(link.strip(), entry.get("title") or "", (entry.get("feedburner_origlink") or "").strip())
             for entry in parsed.entries if (link := entry.get("link")) and link.strip()]
 
