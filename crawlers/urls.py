@@ -54,13 +54,21 @@ def _wrappers() -> tuple[_Wrapper, ...]:
 
 
 def is_web_url(value: str) -> bool:
-    parts = urlsplit(value)
+    """An absolute http(s) URL with a host, that can be read (a broken IPv6 host or port cannot)."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (reading it checks it)
+    except ValueError:
+        return False
     return parts.scheme in {"http", "https"} and bool(parts.hostname)
 
 
 def unwrap_redirect(url: str) -> str:
     """The article a known link wrapper names (``crawlers/redirects.toml``), else ``url`` as it is."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # a broken IPv6 host: no wrapper of ours
+        return url
     host = parts.hostname or ""
     for wrapper in _wrappers():
         if not wrapper.host.fullmatch(host):

@@ -125,6 +125,8 @@ def test_redirect_wrappers_are_unwrapped_to_the_article_they_name(wrapped, artic
     "http://www.retriever-info.com",  # the service's own page, named by a feed's channel
     "http://redir.folha.com.br/redir/online/tec/rss091/*javascript:alert(1)",  # names no web page
     "http://redir.folha.com.br/outro/*http://www1.folha.uol.com.br/a.shtml",  # not the redirector's path
+    "http://[2001:db8::1/a",  # not a readable URL: left for the crawler to count as a bad link
+    "https://www.google.com/url?url=https://news.example.org:8o/z",  # names no readable URL
 ])
 def test_other_links_are_left_as_they_are(url):
     assert unwrap_redirect(url) == url
@@ -134,3 +136,23 @@ def test_entities_are_refused_whatever_the_encoding_claims(tmp_path):
     body = (DATA / "xxe.xml").read_bytes().replace(b'<?xml version="1.0"?>', b'<?xml version="1.0" encoding="big5"?>')
     with pytest.raises(MalformedFeed, match="entities"):
         parse_feed(body)
+
+
+def test_a_link_that_is_not_a_readable_url_loses_itself_not_the_feed():
+    from scrapy import Request
+    from scrapy.http import XmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from crawlers.sources import Source
+    from crawlers.spiders.news import NewsSpider
+
+    source = Source.model_validate({"name": "labo", "language": "fr", "homepage": "https://labo.example.fr/",
+                                    "feeds": ["https://labo.example.fr/feed"]})
+    spider = NewsSpider.from_crawler(get_crawler(NewsSpider), sources=[source])
+    spider.crawler.stats.open_spider()
+    url = "https://labo.example.fr/feed"
+    response = XmlResponse(url, body=(FEEDS / "broken-link.rss").read_bytes(),
+                           request=Request(url, meta={"source": "labo"}))
+    followed = [item.url for item in spider.parse_feed(response) if isinstance(item, Request)]
+    assert followed == ["https://labo.example.fr/2026/12/poids-publies"]
+    assert spider.crawler.stats.get_value("veille/outcome/labo/bad_link") == 1  # the port; feedparser drops the host
