@@ -9,7 +9,8 @@ declares XML entities (billion laughs, XXE) is rejected outright, checked with
 defusedxml; nothing is ever fetched, and sizes are bounded by the crawl's
 ``max_response_bytes``. Sitemaps, machine-written, go through a strict lxml
 parser that never expands entities, loads a DTD or uses the network. Links
-wrapped by a known redirector (Google Alerts) are unwrapped to the article.
+wrapped by a known redirector (Google Alerts) are unwrapped to the article, and
+a FeedBurner item is read at the original link it names (``feedburner:origLink``).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from defusedxml.ElementTree import fromstring as defused_fromstring
 from lxml import etree
 
 from core.errors import VeilleError
-from crawlers.urls import unwrap_redirect
+from crawlers.urls import is_web_url, unwrap_redirect
 from nlp.charset import decode_html, meta_charset, normalise_charset
 
 
@@ -164,6 +165,9 @@ def _entry_url(entry: feedparser.FeedParserDict, version: str) -> str | None:
     link = entry.get("link")
     if not link and version.startswith(_RDF_VERSIONS):
         link = entry.get("id")  # rdf:about
+    original = (entry.get("feedburner_origlink") or "").strip()
+    if original and is_web_url(original):
+        link = original  # FeedBurner's proxied link (feedproxy.google.com/~r/...) names the article here
     return unwrap_redirect(link.strip()) if link and link.strip() else None
 
 

@@ -215,8 +215,12 @@ class NewsSpider(Spider):
 
     def _follow(self, entry: FeedEntry, base_url: str, source: Source) -> Iterator[Request]:
         # Feeds and sitemaps hold absolute links: joining them only parsed them again.
-        url = normalise_url(entry.url if entry.url.startswith(("http://", "https://"))
-                            else urljoin(base_url, entry.url))
+        try:
+            url = normalise_url(entry.url if entry.url.startswith(("http://", "https://"))
+                                else urljoin(base_url, entry.url))
+        except ValueError:  # a broken IPv6 host or port: this link is lost, not the feed's others
+            self.count(source.name, "bad_link")
+            return
         if self.since and entry.published and entry.published < self.since:
             self.count(source.name, "skipped_old")
             return

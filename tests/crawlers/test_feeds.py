@@ -74,11 +74,13 @@ def test_real_world_feed_shapes_give_every_link_title_and_date(name):
 
 
 def test_at_least_as_many_links_as_feedparser_finds_on_its_own():
-    """feedparser reading the raw bytes is the reference; redirect wrappers count as their article."""
+    """feedparser reading the raw bytes is the reference; redirect wrappers count as their article
+    (FeedBurner's as the original link it names, when that is a web address)."""
     reference = found = 0
     for name in EXPECTED:
         body = (FEEDS / name).read_bytes()
-        links = {unwrap_redirect(e.link) for e in feedparser.parse(io.BytesIO(body)).entries if e.get("link")}
+        links = {unwrap_redirect(e.feedburner_origlink if e.get("feedburner_origlink", "").startswith("http") else e.link)
+                 for e in feedparser.parse(io.BytesIO(body)).entries if e.get("link")}
         ours = {e.url for e in parse_feed(body)}
         reference += len(links)
         found += len(links & ours)
@@ -104,6 +106,12 @@ def test_a_declared_charset_with_one_bad_byte_keeps_the_rest_of_the_text():
     ("https://www.bing.com/news/apiclick.aspx?ref=FexRss&aid=&tid=1&url=https%3a%2f%2fnews.example.org%2fx&c=1",
      "https://news.example.org/x"),
     ("https://l.facebook.com/l.php?u=https%3A%2F%2Fnews.example.org%2Fy&h=AT0", "https://news.example.org/y"),
+    ("https://www.retriever-info.com/go/?a=101&d=0020112026120100001&p=200108&s=2011"
+     "&u=http%3A%2F%2Fwww.lokal-exempel.se%2Fny-oppen-modell%2F&x=0f3a", "http://www.lokal-exempel.se/ny-oppen-modell/"),
+    ("http://redir.folha.com.br/redir/online/tec/rss091/*http://www1.folha.uol.com.br/tec/2026/12/modelo-aberto.shtml",
+     "http://www1.folha.uol.com.br/tec/2026/12/modelo-aberto.shtml"),
+    ("http://redir.folha.com.br/redir/online/tec/rss091/*https://www1.folha.uol.com.br/busca?q=ia&p=2",
+     "https://www1.folha.uol.com.br/busca?q=ia&p=2"),
 ])
 def test_redirect_wrappers_are_unwrapped_to_the_article_they_name(wrapped, article):
     assert unwrap_redirect(wrapped) == article
@@ -114,6 +122,11 @@ def test_redirect_wrappers_are_unwrapped_to_the_article_they_name(wrapped, artic
     "https://www.google.com/url?url=javascript:alert(1)",  # names no web page
     "https://news.google.com/rss/articles/CBMiK2h0dHBzOi8vd3d3LmV4YW1wbGUuY29tL2Evag?oc=5",  # opaque: fetched as is
     "https://notgoogle.com/url?url=https://news.example.org/z",
+    "http://www.retriever-info.com",  # the service's own page, named by a feed's channel
+    "http://redir.folha.com.br/redir/online/tec/rss091/*javascript:alert(1)",  # names no web page
+    "http://redir.folha.com.br/outro/*http://www1.folha.uol.com.br/a.shtml",  # not the redirector's path
+    "http://[2001:db8::1/a",  # not a readable URL: left for the crawler to count as a bad link
+    "https://www.google.com/url?url=https://news.example.org:8o/z",  # names no readable URL
 ])
 def test_other_links_are_left_as_they_are(url):
     assert unwrap_redirect(url) == url
@@ -123,3 +136,23 @@ def test_entities_are_refused_whatever_the_encoding_claims(tmp_path):
     body = (DATA / "xxe.xml").read_bytes().replace(b'<?xml version="1.0"?>', b'<?xml version="1.0" encoding="big5"?>')
     with pytest.raises(MalformedFeed, match="entities"):
         parse_feed(body)
+
+
+def test_a_link_that_is_not_a_readable_url_loses_itself_not_the_feed():
+    from scrapy import Request
+    from scrapy.http import XmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from crawlers.sources import Source
+    from crawlers.spiders.news import NewsSpider
+
+    source = Source.model_validate({"name": "labo", "language": "fr", "homepage": "https://labo.example.fr/",
+                                    "feeds": ["https://labo.example.fr/feed"]})
+    spider = NewsSpider.from_crawler(get_crawler(NewsSpider), sources=[source])
+    spider.crawler.stats.open_spider()
+    url = "https://labo.example.fr/feed"
+    response = XmlResponse(url, body=(FEEDS / "broken-link.rss").read_bytes(),
+                           request=Request(url, meta={"source": "labo"}))
+    followed = [item.url for item in spider.parse_feed(response) if isinstance(item, Request)]
+    assert followed == ["https://labo.example.fr/2026/12/poids-publies"]
+    assert spider.crawler.stats.get_value("veille/outcome/labo/bad_link") == 1  # the port; feedparser drops the host
