@@ -35,7 +35,7 @@ import sys
 import threading
 import urllib.request
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -210,12 +210,7 @@ def report(results: list[Recall], show_missed: int = 3) -> str:
     found, wanted, recall = total(results)
     lines.append(f"\ntotal: {found} of {wanted} feedparser links found by veille, recall {recall:.4f} "
                  f"({len(results)} feeds)")
-    for label, key in (("kind", lambda r: r.feed.entry.kind),
-                       ("encoding", lambda r: encoding_name(r.feed.entry.encoding)),
-                       ("language", lambda r: r.feed.entry.language)):
-        groups: dict[str, list[Recall]] = defaultdict(list)
-        for r in results:
-            groups[key(r)].append(r)
+    for label, groups in grouped(results):
         lines.append(f"by {label}: " + "; ".join(
             f"{name} {total(group)[0]}/{total(group)[1]} = {total(group)[2]:.4f}"
             for name, group in sorted(groups.items())))
@@ -227,15 +222,26 @@ def report(results: list[Recall], show_missed: int = 3) -> str:
     return "\n".join(lines)
 
 
-def markdown(results: list[Recall]) -> str:
-    """The recall by kind, encoding and language, as tables for ``bench/README.md``."""
-    lines = []
-    for label, key in (("kind", lambda r: r.feed.entry.kind),
-                       ("encoding", lambda r: encoding_name(r.feed.entry.encoding)),
-                       ("language", lambda r: r.feed.entry.language)):
+def grouped(results: list[Recall]) -> list[tuple[str, dict[str, list[Recall]]]]:
+    """The results by kind, by encoding and by language."""
+    keys: tuple[tuple[str, Callable[[Recall], str]], ...] = (
+        ("kind", lambda r: r.feed.entry.kind),
+        ("encoding", lambda r: encoding_name(r.feed.entry.encoding)),
+        ("language", lambda r: r.feed.entry.language),
+    )
+    out = []
+    for label, key in keys:
         groups: dict[str, list[Recall]] = defaultdict(list)
         for r in results:
             groups[key(r)].append(r)
+        out.append((label, groups))
+    return out
+
+
+def markdown(results: list[Recall]) -> str:
+    """The recall by kind, encoding and language, as tables for ``bench/README.md``."""
+    lines = []
+    for label, groups in grouped(results):
         lines += ["", f"| {label} | feeds | feedparser links | found by veille | recall | via a wrapper |",
                   "|---|---|---|---|---|---|"]
         for name, group in sorted(groups.items(), key=lambda item: (-total(item[1])[1], item[0])):

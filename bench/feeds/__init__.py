@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import local_cache
+
 MANIFEST = Path(__file__).with_name("manifest.jsonl")
 KINDS = ("rss2", "rss09x", "rdf", "atom", "other")
 
@@ -94,15 +96,7 @@ def load_manifest(path: Path = MANIFEST) -> list[Entry]:
 
 def problems(entries: Iterable[Entry], cache: Path | None = None) -> list[str]:
     """One line per feed missing from the cache or different from the manifest."""
-    cache = cache or cache_dir()
-    found = []
-    for entry in entries:
-        path = cache / f"{entry.sha256}.xml"
-        if not path.exists():
-            found.append(f"{entry.id}: missing ({path})")
-        elif sha256(path.read_bytes()) != entry.sha256:
-            found.append(f"{entry.id}: changed ({path} no longer matches its sha256)")
-    return found
+    return local_cache.problems(entries, cache or cache_dir(), ".xml")
 
 
 def load(manifest: Path = MANIFEST, cache: Path | None = None) -> list[RealFeed]:

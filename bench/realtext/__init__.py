@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import local_cache
+
 MANIFEST = Path(__file__).with_name("manifest.jsonl")
 STANCES = (
     "open_source_strategy", "export_control_workaround", "cheap_equal_of_closed", "democratisation",
@@ -84,15 +86,7 @@ def load_manifest(path: Path = MANIFEST) -> list[Entry]:
 
 def problems(entries: Iterable[Entry], cache: Path | None = None) -> list[str]:
     """One line per text missing from the cache or different from the manifest."""
-    cache = cache or cache_dir()
-    found = []
-    for entry in entries:
-        path = cache / f"{entry.sha256}.txt"
-        if not path.exists():
-            found.append(f"{entry.id}: missing ({path})")
-        elif sha256(path.read_text(encoding="utf-8")) != entry.sha256:
-            found.append(f"{entry.id}: changed ({path} no longer matches its sha256)")
-    return found
+    return local_cache.problems(entries, cache or cache_dir(), ".txt")
 
 
 def load(split: str | None = None, cache: Path | None = None) -> list[RealText]:
