@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from nlp.kept_files import keep
 
 try:
     import _sre
@@ -78,7 +79,7 @@ def kept_compiled(cache_dir: Path, key: str) -> Iterator[None]:
         re._compile = real_compile  # type: ignore[attr-defined]
         _compiler._sre = _sre
     if recorder.entries:
-        _save(path, recorder.entries)
+        keep(path, json.dumps(recorder.entries).encode("utf-8"))
 
 
 def _seed(entries: list[list[Any]]) -> None:
@@ -103,14 +104,3 @@ class _Recorder:
             self.entries.append([pattern, self.called[1], final_flags, list(code), groups, dict(groupindex),
                                  list(indexgroup)])
         return _sre.compile(pattern, final_flags, code, groups, groupindex, indexgroup)
-
-
-def _save(path: Path, entries: list[list[Any]]) -> None:
-    """Write atomically (several workers may write the same key); a read-only cache is no error."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.partial")
-        partial.write_text(json.dumps(entries), encoding="utf-8")
-        partial.replace(path)
-    except OSError:
-        pass

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import os
 import pickle
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from nlp.kept_files import keep
 
 FOLDER = "patterns"
 _CACHES = ("_split_regex_cache", "_sorted_words_cache", "_split_relative_regex_cache",
@@ -68,15 +69,4 @@ def kept_locale_patterns(cache_dir: Path) -> Iterator[None]:
     before = _size(caches)
     yield
     if _size(caches) > before:
-        _save(path, caches)
-
-
-def _save(path: Path, caches: dict[str, dict]) -> None:
-    """Write atomically (several workers may write it); a read-only cache is no error."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.partial")
-        partial.write_bytes(pickle.dumps({name: dict(cache) for name, cache in caches.items()}))
-        partial.replace(path)
-    except OSError:
-        pass
+        keep(path, pickle.dumps({name: dict(cache) for name, cache in caches.items()}))

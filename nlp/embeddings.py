@@ -21,7 +21,7 @@ keyed by ``(text hash, model_id)`` and recomputed when the model changes.
 from __future__ import annotations
 
 import hashlib
-import os
+import io
 from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from nlp.errors import ModelUnavailableError
+from nlp.kept_files import keep
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -210,12 +211,7 @@ def cached_vectors(texts: Sequence[str], model_id: str, cache_dir: Path, encoder
     except (OSError, ValueError):
         pass
     vectors = encoder().encode(list(texts))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.partial")
-        with partial.open("wb") as file:
-            np.save(file, vectors, allow_pickle=False)
-        partial.replace(path)
-    except OSError:  # a read-only cache only costs the next start the encoding
-        pass
+    buffer = io.BytesIO()
+    np.save(buffer, vectors, allow_pickle=False)
+    keep(path, buffer.getvalue())
     return vectors

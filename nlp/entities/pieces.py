@@ -22,10 +22,11 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import json
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from nlp.kept_files import keep
 
 from . import patterns
 
@@ -144,14 +145,7 @@ def _load(path: Path) -> Any:
 
 
 def _save(path: Path, value: Any) -> None:
-    """Write atomically (several workers may write the same key); a read-only cache is no error."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.partial")
-        partial.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
-        partial.replace(path)
-    except OSError:
-        pass
+    keep(path, json.dumps(value, ensure_ascii=False).encode("utf-8"))
 
 
 def _folder(cache_dir: Path) -> Path:
